@@ -1,0 +1,66 @@
+"""The interface every engine implements: a few async methods, nothing network-shaped.
+
+``offline`` answers from heuristics on the CPU; ``llm`` from an OpenAI-compatible
+endpoint. The pipeline (api.pipeline) only ever talks to this protocol, so a test can
+hand it a fake engine and the HTTP/CLI layers never know which one runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from api.models import Article, ArticleAnalysis, Claim, Cluster, EngineInfo, Usage
+
+
+class Relation(StrEnum):
+    same = "same"
+    conflict = "conflict"
+    unrelated = "unrelated"
+
+
+@dataclass(frozen=True, slots=True)
+class CandidatePair:
+    """Two claims from different articles that blocking found worth a look."""
+
+    a: Claim
+    b: Claim
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    relation: Relation
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BriefRequest:
+    articles: Sequence[Article]
+    claims: dict[str, Claim]  # by claim id
+    clusters: Sequence[Cluster]
+    max_words: int
+
+
+class Engine(Protocol):
+    @property
+    def info(self) -> EngineInfo: ...
+
+    @property
+    def usage(self) -> Usage:
+        """What this engine has spent so far (LLM calls, tokens, ...)."""
+        ...
+
+    async def analyze(self, article: Article, max_words: int) -> ArticleAnalysis:
+        """Summary (within ``max_words``) and grounded claims of one article."""
+        ...
+
+    async def judge(self, pairs: Sequence[CandidatePair]) -> list[Verdict]:
+        """One verdict per pair, in order, for pairs the heuristics found ambiguous."""
+        ...
+
+    async def brief(self, request: BriefRequest) -> str:
+        """Cross-article summary that leads with what the outlets agree on."""
+        ...

@@ -1,0 +1,224 @@
+"""Pydantic models at Parallax's boundaries.
+
+Data flows one way: ArticleInput -> Article -> (engine) ArticleAnalysis -> alignment
+-> Comparison. Every offset (Evidence, Quantity, Chunk) points into ``Article.text``,
+the normalized text that is returned to the user, so ``text[start:end] == quote``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ArticleInput(Model):
+    """One article as a user hands it over (JSON file, HTTP body)."""
+
+    text: str = Field(description="Article body (plain text).", examples=["Ukraine's garrison..."])
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = None
+
+
+class Article(Model):
+    """A normalized article. ``text`` is what every offset points into."""
+
+    id: str = Field(description="Stable id within one request: a1, a2, ...")
+    title: str
+    outlet: str
+    url: str | None = None
+    published: str | None = None
+    source: str = Field(description="Where it came from: a file path, '-', or 'request'.")
+    text: str
+
+
+class Evidence(Model):
+    """A verbatim span of the article: ``article.text[start:end] == quote``."""
+
+    quote: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class QuantityKind(StrEnum):
+    number = "number"
+    money = "money"
+    percent = "percent"
+    duration = "duration"
+    date = "date"
+
+
+class Qualifier(StrEnum):
+    exact = "exact"
+    approx = "approx"  # about, approximately, some, nearly, roughly
+    at_least = "at_least"  # at least, more than, over
+    at_most = "at_most"  # at most, up to, fewer than, under
+
+
+class Quantity(Model):
+    """A figure or date stated by a claim, normalized for comparison."""
+
+    text: str = Field(description="Surface form as in the article.")
+    kind: QuantityKind
+    value: float | None = Field(None, description="Numeric value; durations in `unit`.")
+    unit: str | None = Field(None, description="What is counted: 'soldiers', 'USD', 'month'.")
+    date: str | None = Field(None, description="ISO-8601 (possibly partial: 2025-02, --02).")
+    qualifier: Qualifier = Qualifier.exact
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class ClaimKind(StrEnum):
+    fact = "fact"
+    quote = "quote"
+    opinion = "opinion"  # opinion or analysis
+
+
+class Attribution(Model):
+    source: str = Field(description="Who says it: 'Andrew Perpetua'.")
+    cue: str = Field(description="How it is attributed: 'wrote', 'according to'.")
+
+
+class Claim(Model):
+    id: str = Field(description="Unique in the result: '<article id>.c<n>'.")
+    article_id: str
+    text: str = Field(description="The atomic statement.")
+    evidence: Evidence
+    kind: ClaimKind = ClaimKind.fact
+    attribution: Attribution | None = None
+    quantities: list[Quantity] = Field(default_factory=list)
+    negated: bool = Field(False, description="The claim states that something is not so.")
+
+
+class ArticleAnalysis(Model):
+    """What an engine returns for one article."""
+
+    summary: str
+    claims: list[Claim]
+
+
+class ArticleResult(Article):
+    summary: str
+    claims: list[Claim]
+
+
+class ClusterStatus(StrEnum):
+    consensus = "consensus"
+    partial = "partial"
+    unique = "unique"
+    conflict = "conflict"
+
+
+class ConflictKind(StrEnum):
+    quantity = "quantity"
+    date = "date"
+    negation = "negation"
+    actor = "actor"
+
+
+class ConflictValue(Model):
+    article_id: str
+    claim_id: str
+    value: str = Field(description="What this article states, as written.")
+
+
+class Conflict(Model):
+    kind: ConflictKind
+    values: list[ConflictValue]
+
+
+class Cluster(Model):
+    id: str
+    status: ClusterStatus
+    label: str = Field(description="A representative claim text.")
+    claims: list[str]
+    articles: list[str]
+    conflict: Conflict | None = None
+
+
+class Omission(Model):
+    article_id: str
+    clusters: list[str] = Field(description="Consensus/partial clusters this article omits.")
+
+
+class Usage(Model):
+    article_tokens: int = 0
+    llm_calls: int = 0
+    cached_calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    retries: int = 0
+    dropped_ungrounded: int = 0
+    cost_usd: float | None = None
+
+    def add(self, other: Usage) -> Usage:
+        cost = None
+        if self.cost_usd is not None or other.cost_usd is not None:
+            cost = (self.cost_usd or 0.0) + (other.cost_usd or 0.0)
+        return Usage(
+            article_tokens=self.article_tokens + other.article_tokens,
+            llm_calls=self.llm_calls + other.llm_calls,
+            cached_calls=self.cached_calls + other.cached_calls,
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            retries=self.retries + other.retries,
+            dropped_ungrounded=self.dropped_ungrounded + other.dropped_ungrounded,
+            cost_usd=cost,
+        )
+
+
+class EngineInfo(Model):
+    name: Literal["offline", "llm"]
+    model: str = Field(description="Model id, or the offline algorithm's version.")
+    prompt_versions: dict[str, str] = Field(default_factory=dict)
+
+
+class ErrorEntry(Model):
+    """An input or engine failure that did not stop the whole run."""
+
+    source: str
+    code: str
+    message: str
+    article_id: str | None = None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Summaries(Model):
+    """Result of ``parallax summarize`` / ``POST /v1/summaries``."""
+
+    articles: list[ArticleResult]
+    engine: EngineInfo
+    usage: Usage = Field(default_factory=Usage)
+    errors: list[ErrorEntry] = Field(default_factory=list)
+    created_at: str = Field(default_factory=_now)
+
+
+class Comparison(Model):
+    """Result of ``parallax compare`` / ``POST /v1/comparisons``."""
+
+    articles: list[ArticleResult]
+    clusters: list[Cluster]
+    summary: str = Field(description="The cross-article brief; leads with what all agree on.")
+    omissions: list[Omission]
+    engine: EngineInfo
+    usage: Usage = Field(default_factory=Usage)
+    errors: list[ErrorEntry] = Field(default_factory=list)
+    max_words: int
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+    created_at: str = Field(default_factory=_now)
+
+    @property
+    def partial(self) -> bool:
+        """True when some input failed: the result covers only what succeeded."""
+        return bool(self.errors)

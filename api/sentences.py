@@ -1,0 +1,99 @@
+"""Sentence and paragraph boundaries, as character spans into the text.
+
+One splitter serves chunking, claim extraction and summaries, so that every step
+agrees on where a sentence starts and ends. It is a single linear regex scan:
+pathological input (a megabyte without a full stop) yields one long span in
+linear time, never a backtracking blow-up.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Abbreviations whose trailing period does not end a sentence.
+_ABBREVIATIONS = frozenset(
+    """
+    mr mrs ms dr prof sr jr st mt gen col lt sgt capt cmdr adm gov sen rep pres rev
+    no vs etc inc ltd co corp dept univ est approx fig jan feb mar apr jun jul aug sep
+    sept oct nov dec u.s u.k u.n e.g i.e a.m p.m d.c
+    """.split()
+)
+
+# A candidate end: terminal punctuation, optional closing quotes/brackets, then space.
+# The lookbehind and possessive quantifiers keep a run of a million "!" linear.
+_END = re.compile(r"""(?<![.!?…])[.!?…]++["'”’)\]]*+(?=\s)""")
+_PARAGRAPH = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*\S)")
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+
+    def of(self, text: str) -> str:
+        return text[self.start : self.end]
+
+
+def paragraphs(text: str) -> list[Span]:
+    """Non-blank lines or blank-line-separated blocks, trimmed of outer whitespace."""
+    spans: list[Span] = []
+    pos = 0
+    for match in _PARAGRAPH.finditer(text):
+        _append_trimmed(spans, text, pos, match.start())
+        pos = match.end()
+    _append_trimmed(spans, text, pos, len(text))
+    return spans
+
+
+def sentences(text: str, within: Span | None = None) -> list[Span]:
+    """Sentence spans inside ``within`` (default: all of ``text``), never crossing a
+    paragraph break."""
+    outer = within or Span(0, len(text))
+    result: list[Span] = []
+    for para in paragraphs(text[outer.start : outer.end]):
+        base = outer.start + para.start
+        result.extend(_split_paragraph(text, base, outer.start + para.end))
+    return result
+
+
+def _split_paragraph(text: str, start: int, end: int) -> list[Span]:
+    spans: list[Span] = []
+    pos = start
+    for match in _END.finditer(text, start, end):
+        if not _is_boundary(text, match.start(), match.end(), end):
+            continue
+        _append_trimmed(spans, text, pos, match.end())
+        pos = match.end()
+    _append_trimmed(spans, text, pos, end)
+    return spans
+
+
+def _is_boundary(text: str, punct_start: int, punct_end: int, limit: int) -> bool:
+    if text[punct_start] == ".":
+        word = _WORD_BEFORE.search(text, max(0, punct_start - 20), punct_start)
+        if word:
+            token = word.group(1).lower().strip(".")
+            if token in _ABBREVIATIONS:
+                return False
+            # A single capital ("J. Smith") is an initial, not a sentence end.
+            if len(token) == 1 and token.isalpha():
+                return False
+    # The next sentence should start with a capital, digit, or opening quote.
+    nxt = punct_end
+    while nxt < limit and text[nxt].isspace():
+        nxt += 1
+    if nxt >= limit:
+        return True
+    ch = text[nxt]
+    return ch.isupper() or ch.isdigit() or ch in "\"'“‘(["
+
+
+def _append_trimmed(spans: list[Span], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append(Span(start, end))

@@ -1,0 +1,30 @@
+"""Settings, read once from ``PARALLAX_*`` environment variables.
+
+Every variable is listed in the README's configuration table; keep the two in step.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PARALLAX_", extra="ignore")
+
+    engine: Literal["offline", "llm"] = Field("offline", description="Default engine.")
+    max_words: int = Field(75, ge=10, le=2000, description="Word budget of the brief.")
+    summary_max_words: int = Field(60, ge=10, le=2000, description="Per-article summary budget.")
+    max_article_bytes: int = Field(
+        2_000_000, ge=1, description="Largest accepted article file or body, in bytes."
+    )
+    chunk_tokens: int = Field(800, ge=16, description="Token budget of one chunk.")
+    chunk_overlap: int = Field(64, ge=0, description="Tokens shared by neighbouring chunks.")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
