@@ -13,16 +13,67 @@ from dataclasses import dataclass
 
 # Abbreviations whose trailing period does not end a sentence.
 _ABBREVIATIONS = frozenset(
-    """
-    mr mrs ms dr prof sr jr st mt gen col lt sgt capt cmdr adm gov sen rep pres rev
-    no vs etc inc ltd co corp dept univ est approx fig jan feb mar apr jun jul aug sep
-    sept oct nov dec u.s u.k u.n e.g i.e a.m p.m d.c
-    """.split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sr",
+        "jr",
+        "st",
+        "mt",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "capt",
+        "cmdr",
+        "adm",
+        "gov",
+        "sen",
+        "rep",
+        "pres",
+        "rev",
+        "no",
+        "vs",
+        "etc",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "dept",
+        "univ",
+        "est",
+        "approx",
+        "fig",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "u.s",
+        "u.k",
+        "u.n",
+        "e.g",
+        "i.e",
+        "a.m",
+        "p.m",
+        "d.c",
+    ]
 )
 
 # A candidate end: terminal punctuation, optional closing quotes/brackets, then space.
 # The lookbehind and possessive quantifiers keep a run of a million "!" linear.
-_END = re.compile(r"""(?<![.!?…])[.!?…]++["'”’)\]]*+(?=\s)""")
+# CJK full stops end a sentence with no space after them.
+_END = re.compile(r"""(?<![.!?…])[.!?…]++["'”’)\]]*+(?=\s)|[。！？]++[」』”’]*+""")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*\S)")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
@@ -71,6 +122,8 @@ def _split_paragraph(text: str, start: int, end: int) -> list[Span]:
 
 
 def _is_boundary(text: str, punct_start: int, punct_end: int, limit: int) -> bool:
+    if text[punct_start] in "。！？":
+        return True
     if text[punct_start] == ".":
         word = _WORD_BEFORE.search(text, max(0, punct_start - 20), punct_start)
         if word:
