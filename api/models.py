@@ -122,6 +122,7 @@ class ConflictKind(StrEnum):
     date = "date"
     negation = "negation"
     actor = "actor"
+    statement = "statement"  # a judge found them incompatible in some other way
 
 
 class ConflictValue(Model):

@@ -1,0 +1,19 @@
+"""Engine selection: one name in, one object behind the Engine protocol out."""
+
+from __future__ import annotations
+
+from api.engines.base import Engine
+from api.errors import EngineUnavailable, UsageError
+from api.settings import Settings
+
+ENGINE_NAMES = ("offline", "llm")
+
+
+def get_engine(name: str, settings: Settings) -> Engine:
+    if name == "offline":
+        from api.engines.offline import OfflineEngine
+
+        return OfflineEngine()
+    if name == "llm":
+        raise EngineUnavailable("the llm engine is not available yet; use --engine offline")
+    raise UsageError(f"unknown engine {name!r}; choose one of {', '.join(ENGINE_NAMES)}")

@@ -1,0 +1,54 @@
+"""The offline engine: deterministic heuristics, no network, no key.
+
+It is the embedded default, so a new user gets a real comparison at once. Summaries
+and the brief are extractive; claims come from api.claims; the judge applies the
+alignment rules at a middle threshold to the pairs that were left ambiguous.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from api import alignment, extractive
+from api.claims import extract_claims
+from api.engines.base import BriefRequest, CandidatePair, Verdict
+from api.models import Article, ArticleAnalysis, ClusterStatus, EngineInfo, Usage
+
+ALGORITHM = "parallax-offline-1"
+
+
+class OfflineEngine:
+    """Stateless; the async methods run synchronously on the caller's thread."""
+
+    @property
+    def info(self) -> EngineInfo:
+        return EngineInfo(name="offline", model=ALGORITHM)
+
+    @property
+    def usage(self) -> Usage:
+        return Usage()
+
+    async def analyze(self, article: Article, max_words: int) -> ArticleAnalysis:
+        return ArticleAnalysis(
+            summary=extractive.summarize_article(article.text, max_words),
+            claims=extract_claims(article),
+        )
+
+    async def judge(self, pairs: Sequence[CandidatePair]) -> list[Verdict]:
+        return [alignment.assess(p, alignment.MIDDLE) for p in pairs]
+
+    async def brief(self, request: BriefRequest) -> str:
+        # A sentence gains the share of outlets that report its claims beyond its own.
+        total = max(len(request.articles) - 1, 1)
+        support: dict[str, float] = {}
+        for cluster in request.clusters:
+            if cluster.status is ClusterStatus.unique:
+                continue
+            share = (len(cluster.articles) - 1) / total
+            for claim_id in cluster.claims:
+                claim = request.claims[claim_id]
+                sentence = claim.evidence.quote
+                support[sentence] = max(support.get(sentence, 0.0), share)
+        return extractive.brief(
+            [a.text for a in request.articles], request.max_words, support or None
+        )

@@ -1,0 +1,117 @@
+"""Extractive summaries: pick whole sentences, verbatim, within a word budget.
+
+Both the per-article summary and the cross-article brief are selections of real
+sentences, so everything they say is grounded in a source by construction. Selection
+is greedy with a redundancy penalty (MMR): the best-scoring sentence that still fits
+the budget, minus how much it repeats what was already chosen.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from api.sentences import sentences
+from api.terms import content_terms, word_count
+
+_MIN_WORDS = 5  # shorter "sentences" are datelines, bylines and page furniture
+_POOL = 60  # MMR looks at this many top-scored sentences, which keeps it linear
+_REDUNDANCY = 0.3
+_LEAD_WEIGHT = 0.35
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    text: str
+    terms: frozenset[str]
+    score: float
+    source: int  # article index
+    position: int  # sentence index within its article
+
+
+def select(candidates: Sequence[Candidate], max_words: int) -> list[Candidate]:
+    """MMR selection within ``max_words``; returned in the order chosen (best first)."""
+    pool = sorted(candidates, key=lambda c: (-c.score, c.source, c.position))[:_POOL]
+    chosen: list[Candidate] = []
+    used = 0
+    while pool:
+        best: Candidate | None = None
+        best_value = float("-inf")
+        for cand in pool:
+            if used + word_count(cand.text) > max_words:
+                continue
+            overlap = max((_overlap(cand.terms, c.terms) for c in chosen), default=0.0)
+            value = cand.score - _REDUNDANCY * overlap
+            if value > best_value:
+                best, best_value = cand, value
+        if best is None:
+            break
+        chosen.append(best)
+        used += word_count(best.text)
+        pool.remove(best)
+    if not chosen and pool:
+        return [_truncated(pool[0], max_words)]
+    return chosen
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a) if a else 1.0
+
+
+def _truncated(cand: Candidate, max_words: int) -> Candidate:
+    words = cand.text.split()[: max(1, max_words - 1)]
+    return Candidate(" ".join(words) + " …", cand.terms, cand.score, cand.source, cand.position)
+
+
+def sentence_texts(text: str) -> list[str]:
+    out = [s.of(text) for s in sentences(text)]
+    kept = [s for s in out if word_count(s) >= _MIN_WORDS]
+    return kept or out
+
+
+def summarize_article(text: str, max_words: int) -> str:
+    """Lead-biased centrality within one article; the chosen sentences keep text order."""
+    texts = sentence_texts(text)
+    bags = [frozenset(content_terms(t)) for t in texts]
+    freq = Counter(t for bag in bags for t in bag)
+    candidates = []
+    for i, (t, bag) in enumerate(zip(texts, bags, strict=True)):
+        # Centrality: how many other sentences share this sentence's terms, on average.
+        central = sum(freq[w] - 1 for w in bag) / (len(bag) * max(len(texts) - 1, 1)) if bag else 0
+        candidates.append(Candidate(t, bag, central + _LEAD_WEIGHT / (1 + i), 0, i))
+    chosen = select(candidates, max_words)
+    chosen.sort(key=lambda c: c.position)
+    return " ".join(c.text for c in chosen)
+
+
+def brief(texts: Sequence[str], max_words: int, support: Mapping[str, float] | None = None) -> str:
+    """Sentences that the other articles corroborate most, most widely reported first.
+
+    Selection scores a sentence by the share of its terms that each *other* article also
+    uses, averaged over those articles. The chosen sentences are then ordered by
+    ``support`` (claim quote -> share of outlets reporting it), so the brief
+    opens with what the outlets agree on.
+    """
+    per_article = [sentence_texts(t) for t in texts]
+    article_terms = [frozenset(content_terms(t)) for t in texts]
+    adf = Counter(term for terms in article_terms for term in terms)
+    others = max(len(texts) - 1, 1)
+    candidates: list[Candidate] = []
+    for a, sents in enumerate(per_article):
+        for i, sent in enumerate(sents):
+            bag = frozenset(content_terms(sent))
+            if not bag:
+                continue
+            # adf[t] - 1: the other articles using t (this article always does).
+            lexical = sum(adf[t] - 1 for t in bag) / (len(bag) * others)
+            candidates.append(Candidate(sent, bag, lexical, a, i))
+    chosen = select(candidates, max_words)
+    weight = {c.text: _support_of(c.text, support or {}) for c in chosen}
+    chosen.sort(key=lambda c: (-weight[c.text], -c.score, c.source, c.position))
+    return " ".join(c.text for c in chosen)
+
+
+def _support_of(sentence: str, support: Mapping[str, float]) -> float:
+    # Support is keyed by claim quote; a claim may be one clause of the sentence.
+    return max((v for quote, v in support.items() if quote in sentence), default=0.0)

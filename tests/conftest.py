@@ -1,0 +1,80 @@
+"""Shared fixtures: the seed articles, an article factory, and a recording fake engine."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+
+from api.engines.base import BriefRequest, CandidatePair, Verdict
+from api.engines.offline import OfflineEngine
+from api.errors import EngineError
+from api.ingest import article_from_input, load_articles
+from api.models import Article, ArticleAnalysis, ArticleInput, Comparison, EngineInfo, Usage
+from api.pipeline import compare
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted(str(p) for p in (ROOT / "seeds").glob("*.txt"))
+
+
+def make_article(text: str, n: int = 1, outlet: str | None = None) -> Article:
+    return article_from_input(
+        ArticleInput(text=text, outlet=outlet or f"outlet-{n}"), article_id=f"a{n}", source=f"t{n}"
+    )
+
+
+def run_compare(texts: Sequence[str], max_words: int = 75) -> Comparison:
+    articles = [make_article(t, i) for i, t in enumerate(texts, 1)]
+    return asyncio.run(
+        compare(articles, OfflineEngine(), max_words=max_words, summary_max_words=40)
+    )
+
+
+@pytest.fixture
+def seed_articles() -> list[Article]:
+    articles, errors = load_articles(SEEDS, max_bytes=2_000_000, keep_going=False)
+    assert not errors
+    return articles
+
+
+class FakeEngine:
+    """The offline engine's answers, with every call recorded and failures on demand.
+
+    ``fail_on`` names article ids whose analysis raises EngineError; ``history`` lists
+    (method, argument) in call order, so a test reads "given these inputs, the pipeline
+    made these calls".
+    """
+
+    def __init__(self, fail_on: Sequence[str] = ()) -> None:
+        self.inner = OfflineEngine()
+        self.fail_on = set(fail_on)
+        self.history: list[tuple[str, object]] = []
+
+    @property
+    def info(self) -> EngineInfo:
+        return EngineInfo(name="offline", model="fake")
+
+    @property
+    def usage(self) -> Usage:
+        return Usage(llm_calls=len(self.history))
+
+    async def analyze(self, article: Article, max_words: int) -> ArticleAnalysis:
+        self.history.append(("analyze", article.id))
+        if article.id in self.fail_on:
+            raise EngineError("the model refused", source=article.source)
+        return await self.inner.analyze(article, max_words)
+
+    async def judge(self, pairs: Sequence[CandidatePair]) -> list[Verdict]:
+        self.history.append(("judge", len(pairs)))
+        return await self.inner.judge(pairs)
+
+    async def brief(self, request: BriefRequest) -> str:
+        self.history.append(("brief", len(request.clusters)))
+        return await self.inner.brief(request)
+
+
+@pytest.fixture
+def fake_engine() -> Callable[..., FakeEngine]:
+    return FakeEngine

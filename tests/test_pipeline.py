@@ -1,0 +1,178 @@
+"""The whole offline comparison on the seeds, and the pipeline's contract with engines."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import pytest
+
+from api.engines.offline import OfflineEngine
+from api.errors import EngineError, UsageError
+from api.models import Article, ClusterStatus, Comparison, ConflictKind
+from api.pipeline import compare, summarize
+from tests.conftest import FakeEngine, make_article
+
+PERPETUA = "you should have started worrying about Kursk"
+
+
+@pytest.fixture
+def seeds_result(seed_articles: list[Article]) -> Comparison:
+    return asyncio.run(compare(seed_articles, OfflineEngine(), max_words=75, summary_max_words=50))
+
+
+def outlet_ids(result: Comparison) -> dict[str, str]:
+    return {a.outlet: a.id for a in result.articles}
+
+
+def test_seeds_troop_figure_conflict_names_every_value(seeds_result: Comparison) -> None:
+    troops = [
+        k
+        for k in seeds_result.clusters
+        if k.status is ClusterStatus.conflict
+        and k.conflict
+        and k.conflict.kind is ConflictKind.quantity
+        and "garrison" in k.label
+    ]
+    assert len(troops) == 1
+    values = {v.value for v in troops[0].conflict.values}  # type: ignore[union-attr]
+    assert {"approximately ten thousand", "about 12,000", "some 10,000"} <= values
+
+
+def test_seeds_duration_and_negation_conflicts(seeds_result: Comparison) -> None:
+    kinds = [k.conflict.kind for k in seeds_result.clusters if k.conflict is not None]
+    assert ConflictKind.negation in kinds
+    months = [k for k in seeds_result.clusters if k.conflict and "counteroffensive" in k.label]
+    assert len(months) == 1
+    assert {v.value for v in months[0].conflict.values} == {"three-month", "four-month"}  # type: ignore[union-attr]
+
+
+def test_seeds_quote_left_out_by_one_outlet_is_its_omission(seeds_result: Comparison) -> None:
+    claims = {c.id: c for a in seeds_result.articles for c in a.claims}
+    [quote] = [
+        k
+        for k in seeds_result.clusters
+        if any(PERPETUA in claims[c].evidence.quote for c in k.claims)
+    ]
+    assert quote.status is ClusterStatus.partial
+    assert len(quote.articles) == 3
+    sceptic = outlet_ids(seeds_result)["The Cobble Street Review (illustrative)"]
+    assert sceptic not in quote.articles
+    omitted = {o.article_id: o.clusters for o in seeds_result.omissions}
+    assert quote.id in omitted[sceptic]
+    assert all(quote.id not in ids for aid, ids in omitted.items() if aid != sceptic)
+
+
+def test_seeds_claim_only_one_outlet_has_is_unique(seeds_result: Comparison) -> None:
+    claims = {c.id: c for a in seeds_result.articles for c in a.claims}
+    [evacuated] = [
+        k
+        for k in seeds_result.clusters
+        if any("civilians had been evacuated" in claims[c].text for c in k.claims)
+    ]
+    assert evacuated.status is ClusterStatus.unique
+    assert evacuated.articles == [
+        outlet_ids(seeds_result)["The Cobble Street Review (illustrative)"]
+    ]
+
+
+def test_seeds_brief_fits_and_leads_with_consensus(seeds_result: Comparison) -> None:
+    brief = seeds_result.summary
+    assert 0 < len(brief.split()) <= 75
+    claims = {c.id: c for a in seeds_result.articles for c in a.claims}
+    consensus_quotes = [
+        claims[c].evidence.quote
+        for k in seeds_result.clusters
+        if k.status is ClusterStatus.consensus
+        for c in k.claims
+    ]
+    first_sentence = brief.split(". ")[0]
+    assert any(first_sentence in q or q in brief[: len(q) + 1] for q in consensus_quotes)
+    # Every sentence of the brief is verbatim from some article.
+    texts = [a.text for a in seeds_result.articles]
+    for sentence in brief.replace(". ", ".\n").splitlines():
+        assert any(sentence.strip() in t for t in texts)
+
+
+def test_article_summaries_fit_their_budget(seeds_result: Comparison) -> None:
+    for a in seeds_result.articles:
+        assert 0 < len(a.summary.split()) <= 50
+
+
+def test_every_cluster_claim_and_article_is_accounted_for(seeds_result: Comparison) -> None:
+    all_claims = [c.id for a in seeds_result.articles for c in a.claims]
+    clustered = [c for k in seeds_result.clusters for c in k.claims]
+    assert sorted(all_claims) == sorted(clustered)
+    assert seeds_result.usage.article_tokens > 1000
+    assert seeds_result.engine.name == "offline"
+
+
+def test_one_failed_article_is_reported_and_the_rest_compared(
+    seed_articles: list[Article], fake_engine: Callable[..., FakeEngine]
+) -> None:
+    engine = fake_engine(fail_on=["a2"])
+    result = asyncio.run(compare(seed_articles, engine, max_words=60, summary_max_words=30))
+    assert [a.id for a in result.articles] == ["a1", "a3", "a4"]
+    [error] = result.errors
+    assert (error.article_id, error.code) == ("a2", "engine_error")
+    assert result.partial
+    calls = [name for name, _ in engine.history]
+    assert calls.count("analyze") == 4
+    assert calls.count("judge") <= 1  # ambiguous pairs go to the judge in one batch
+    assert calls[-1] == "brief"
+
+
+def test_too_few_articles_is_a_usage_error() -> None:
+    with pytest.raises(UsageError):
+        asyncio.run(
+            compare(
+                [make_article("Only one.")], OfflineEngine(), max_words=75, summary_max_words=20
+            )
+        )
+
+
+def test_when_all_but_one_fail_the_comparison_fails(
+    seed_articles: list[Article], fake_engine: Callable[..., FakeEngine]
+) -> None:
+    engine = fake_engine(fail_on=["a1", "a2", "a3"])
+    with pytest.raises(EngineError, match="only 1 of 4"):
+        asyncio.run(compare(seed_articles, engine, max_words=60, summary_max_words=30))
+
+
+def test_summarize_returns_one_result_per_article(seed_articles: list[Article]) -> None:
+    result = asyncio.run(summarize(seed_articles, OfflineEngine(), max_words=40))
+    assert [a.id for a in result.articles] == ["a1", "a2", "a3", "a4"]
+    assert all(len(a.summary.split()) <= 40 and a.claims for a in result.articles)
+
+
+def test_output_does_not_depend_on_hash_seed() -> None:
+    """Set iteration order changes with PYTHONHASHSEED; the comparison must not."""
+    import hashlib
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import SEEDS
+
+    digests = set()
+    for seed in ("1", "2"):
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from api.cli import main; main()",
+                "compare",
+                *SEEDS,
+                "--format",
+                "json",
+            ],
+            capture_output=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        data = json.loads(out)
+        data.pop("created_at")
+        data.pop("timings_ms")
+        digests.add(hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest())
+    assert len(digests) == 1
