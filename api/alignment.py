@@ -111,13 +111,36 @@ _NEGATED = re.compile(
 def _denies_other(a: Claim, b: Claim) -> bool:
     """The negated claim denies a term the other asserts: "have not retreated" against
     "are retreating". A "not" elsewhere in a long sentence is no conflict."""
+    return _denied_term(a, b) is not None
+
+
+def _denied_term(a: Claim, b: Claim) -> str | None:
     negative, positive = (a, b) if a.negated else (b, a)
     asserted = set(content_terms(positive.text))
     for match in _NEGATED.finditer(negative.text):
         denied = content_terms(match.group(1))
         if denied and denied[0] in asserted:
-            return True
-    return False
+            return denied[0]
+    return None
+
+
+_PUNCTUATION = ".,;:!?\"'“”‘’()"
+
+
+def _polarity_value(claim: Claim, term: str) -> str:
+    """The words that carry each side of a negation conflict: "not retreated" against
+    "retreating", rather than both whole sentences."""
+    if claim.negated:
+        for match in _NEGATED.finditer(claim.text):
+            words = match.group(0).split()
+            for n in range(1, len(words)):
+                if content_terms(words[n]) == [term]:
+                    return " ".join(words[: n + 1]).rstrip(_PUNCTUATION)
+    else:
+        for word in claim.text.split():
+            if content_terms(word) == [term]:
+                return word.strip(_PUNCTUATION)
+    return claim.text
 
 
 def _same_source(x: str, y: str) -> bool:
@@ -206,26 +229,29 @@ def _conflict(group: Sequence[Claim], decision: Decision) -> Conflict:
         kind = ConflictKind(decision.verdict.reason)
     except ValueError:
         kind = conflict_kind(decision.pair.a, decision.pair.b, 1.0) or ConflictKind.statement
-    clash = _clashing_quantities(decision.pair.a, decision.pair.b)
-    values: list[ConflictValue] = []
-    for claim in group:
-        values.append(
-            ConflictValue(
-                article_id=claim.article_id,
-                claim_id=claim.id,
-                value=_value_of(claim, kind, clash[0] if clash else None),
-            )
+    a, b = decision.pair.a, decision.pair.b
+    clash = _clashing_quantities(a, b)
+    denied = _denied_term(a, b) if a.negated != b.negated else None
+    values = [
+        ConflictValue(
+            article_id=claim.article_id,
+            claim_id=claim.id,
+            value=_value_of(claim, kind, clash[0] if clash else None, denied),
         )
+        for claim in group
+    ]
     return Conflict(kind=kind, values=values)
 
 
-def _value_of(claim: Claim, kind: ConflictKind, like: Quantity | None) -> str:
+def _value_of(claim: Claim, kind: ConflictKind, like: Quantity | None, denied: str | None) -> str:
     if kind in (ConflictKind.quantity, ConflictKind.date) and like is not None:
         for q in claim.quantities:
             if q.kind == like.kind and q.unit == like.unit:
                 return q.text  # as written: "approximately ten thousand", not "10000"
     if kind is ConflictKind.actor and claim.attribution is not None:
         return claim.attribution.source
+    if kind is ConflictKind.negation and denied is not None:
+        return _polarity_value(claim, denied)
     return claim.text
 
 

@@ -9,7 +9,7 @@ the budget, minus how much it repeats what was already chosen.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from api.sentences import sentences
@@ -85,13 +85,19 @@ def summarize_article(text: str, max_words: int) -> str:
     return " ".join(c.text for c in chosen)
 
 
-def brief(texts: Sequence[str], max_words: int, support: Mapping[str, float] | None = None) -> str:
+def brief(
+    texts: Sequence[str],
+    max_words: int,
+    support: Mapping[str, float] | None = None,
+    contested: Collection[str] = (),
+) -> str:
     """Sentences that the other articles corroborate most, most widely reported first.
 
     Selection scores a sentence by the share of its terms that each *other* article also
     uses, averaged over those articles. The chosen sentences are then ordered by
     ``support`` (claim quote -> share of outlets reporting it), so the brief
-    opens with what the outlets agree on.
+    opens with what the outlets agree on. Sentences holding a ``contested`` claim quote
+    are left out: a brief must not state one side of a conflict as settled.
     """
     per_article = [sentence_texts(t) for t in texts]
     article_terms = [frozenset(content_terms(t)) for t in texts]
@@ -101,7 +107,7 @@ def brief(texts: Sequence[str], max_words: int, support: Mapping[str, float] | N
     for a, sents in enumerate(per_article):
         for i, sent in enumerate(sents):
             bag = frozenset(content_terms(sent))
-            if not bag:
+            if not bag or any(quote in sent for quote in contested):
                 continue
             # adf[t] - 1: the other articles using t (this article always does).
             lexical = sum(adf[t] - 1 for t in bag) / (len(bag) * others)

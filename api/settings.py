@@ -21,8 +21,6 @@ class Settings(BaseSettings):
     max_article_bytes: int = Field(
         2_000_000, ge=1, description="Largest accepted article file or body, in bytes."
     )
-    chunk_tokens: int = Field(800, ge=16, description="Token budget of one chunk.")
-    chunk_overlap: int = Field(64, ge=0, description="Tokens shared by neighbouring chunks.")
 
 
 @lru_cache(maxsize=1)

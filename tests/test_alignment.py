@@ -114,6 +114,7 @@ def test_negation_of_the_same_statement_conflicts() -> None:
     [cluster] = result.clusters
     assert cluster.status is ClusterStatus.conflict
     assert cluster.conflict is not None and cluster.conflict.kind is ConflictKind.negation
+    assert [v.value for v in cluster.conflict.values] == ["retreating", "not retreated"]
 
 
 def test_a_not_elsewhere_in_the_sentence_is_no_conflict() -> None:

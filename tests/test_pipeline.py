@@ -176,3 +176,15 @@ def test_output_does_not_depend_on_hash_seed() -> None:
         data.pop("timings_ms")
         digests.add(hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest())
     assert len(digests) == 1
+
+
+def test_seeds_brief_states_no_side_of_a_conflict(seeds_result: Comparison) -> None:
+    claims = {c.id: c for a in seeds_result.articles for c in a.claims}
+    contested = [
+        claims[c].evidence.quote
+        for k in seeds_result.clusters
+        if k.status is ClusterStatus.conflict
+        for c in k.claims
+    ]
+    assert contested
+    assert not any(q in seeds_result.summary for q in contested)

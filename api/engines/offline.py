@@ -41,8 +41,11 @@ class OfflineEngine:
         # A sentence gains the share of outlets that report its claims beyond its own.
         total = max(len(request.articles) - 1, 1)
         support: dict[str, float] = {}
+        contested: set[str] = set()
         for cluster in request.clusters:
-            if cluster.status is ClusterStatus.unique:
+            if cluster.status is ClusterStatus.conflict:
+                contested.update(request.claims[c].evidence.quote for c in cluster.claims)
+            if cluster.status in (ClusterStatus.unique, ClusterStatus.conflict):
                 continue
             share = (len(cluster.articles) - 1) / total
             for claim_id in cluster.claims:
@@ -50,5 +53,5 @@ class OfflineEngine:
                 sentence = claim.evidence.quote
                 support[sentence] = max(support.get(sentence, 0.0), share)
         return extractive.brief(
-            [a.text for a in request.articles], request.max_words, support or None
+            [a.text for a in request.articles], request.max_words, support, contested
         )
