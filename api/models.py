@@ -191,6 +191,15 @@ class ErrorEntry(Model):
     article_id: str | None = None
 
 
+class ProgressEvent(Model):
+    """One step of a running comparison, for progress bars and event streams."""
+
+    stage: Literal["analyze", "align", "brief", "done"]
+    done: int = Field(ge=0)
+    total: int = Field(ge=0)
+    detail: str = ""
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 

@@ -1,14 +1,16 @@
 """Orchestration: articles -> engine (summary, claims) -> alignment -> Comparison.
 
 The only place that knows the order of the steps. It is async so that the LLM engine
-can analyse every article at once; the offline engine simply runs in turn.
+can analyse every article at once. CPU-heavy steps (alignment here, analysis inside
+the offline engine) run in worker threads, so an event loop that hosts the pipeline
+(the HTTP service) keeps answering while a comparison runs.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from api import alignment
 from api.blocking import candidate_pairs
@@ -20,10 +22,17 @@ from api.models import (
     ArticleResult,
     Comparison,
     ErrorEntry,
+    ProgressEvent,
     Summaries,
     Usage,
 )
 from api.tokens import count_tokens
+
+Progress = Callable[[ProgressEvent], None]
+
+
+def _silent(_: ProgressEvent) -> None:
+    return None
 
 
 async def summarize(
@@ -32,8 +41,10 @@ async def summarize(
     *,
     max_words: int,
     errors: Sequence[ErrorEntry] = (),
+    progress: Progress = _silent,
 ) -> Summaries:
-    results, failures = await _analyze_all(articles, engine, max_words)
+    results, failures = await _analyze_all(articles, engine, max_words, progress)
+    progress(ProgressEvent(stage="done", done=1, total=1))
     return Summaries(
         articles=results,
         engine=engine.info,
@@ -49,6 +60,7 @@ async def compare(
     max_words: int,
     summary_max_words: int,
     errors: Sequence[ErrorEntry] = (),
+    progress: Progress = _silent,
 ) -> Comparison:
     if len(articles) < 2:
         raise UsageError(f"a comparison needs at least 2 articles, got {len(articles)}")
@@ -61,7 +73,7 @@ async def compare(
         timings[stage] = round((now - clock) * 1000, 2)
         clock = now
 
-    results, failures = await _analyze_all(articles, engine, summary_max_words)
+    results, failures = await _analyze_all(articles, engine, summary_max_words, progress)
     if len(results) < 2:
         raise EngineError(
             f"only {len(results)} of {len(articles)} articles could be analysed: "
@@ -69,9 +81,11 @@ async def compare(
         )
     lap("analyze")
 
+    progress(ProgressEvent(stage="align", done=0, total=3, detail="blocking"))
     claims = [c for r in results for c in r.claims]
-    pairs = candidate_pairs(claims)
+    pairs = await asyncio.to_thread(candidate_pairs, claims)
     lap("blocking")
+    progress(ProgressEvent(stage="align", done=1, total=3, detail="judging"))
     decisions = [
         alignment.Decision(p, alignment.assess(p)) for p in pairs if not alignment.is_ambiguous(p)
     ]
@@ -81,9 +95,11 @@ async def compare(
         decisions.extend(alignment.Decision(p, v) for p, v in zip(ambiguous, verdicts, strict=True))
     lap("judge")
 
+    progress(ProgressEvent(stage="align", done=2, total=3, detail="clustering"))
     ids = [r.id for r in results]
-    clusters = alignment.build_clusters(ids, claims, decisions)
+    clusters = await asyncio.to_thread(alignment.build_clusters, ids, claims, decisions)
     lap("cluster")
+    progress(ProgressEvent(stage="brief", done=0, total=1))
     summary = await engine.brief(
         BriefRequest(
             articles=results,
@@ -93,6 +109,7 @@ async def compare(
         )
     )
     lap("brief")
+    progress(ProgressEvent(stage="done", done=1, total=1))
     return Comparison(
         articles=results,
         clusters=clusters,
@@ -107,12 +124,22 @@ async def compare(
 
 
 async def _analyze_all(
-    articles: Sequence[Article], engine: Engine, max_words: int
+    articles: Sequence[Article], engine: Engine, max_words: int, progress: Progress
 ) -> tuple[list[ArticleResult], list[ErrorEntry]]:
     """Analyse every article concurrently; one article's failure is recorded, not fatal."""
-    outcomes = await asyncio.gather(
-        *(engine.analyze(a, max_words) for a in articles), return_exceptions=True
-    )
+    total = len(articles)
+    finished = 0
+    progress(ProgressEvent(stage="analyze", done=0, total=total))
+
+    async def one(article: Article) -> ArticleAnalysis:
+        nonlocal finished
+        try:
+            return await engine.analyze(article, max_words)
+        finally:
+            finished += 1
+            progress(ProgressEvent(stage="analyze", done=finished, total=total, detail=article.id))
+
+    outcomes = await asyncio.gather(*(one(a) for a in articles), return_exceptions=True)
     results: list[ArticleResult] = []
     failures: list[ErrorEntry] = []
     for article, outcome in zip(articles, outcomes, strict=True):

@@ -188,3 +188,22 @@ def test_seeds_brief_states_no_side_of_a_conflict(seeds_result: Comparison) -> N
     ]
     assert contested
     assert not any(q in seeds_result.summary for q in contested)
+
+
+def test_progress_reports_every_article_then_done(seed_articles: list[Article]) -> None:
+    from api.models import ProgressEvent
+
+    events: list[ProgressEvent] = []
+    asyncio.run(
+        compare(
+            seed_articles,
+            OfflineEngine(),
+            max_words=60,
+            summary_max_words=30,
+            progress=events.append,
+        )
+    )
+    analyzed = [e.done for e in events if e.stage == "analyze"]
+    assert analyzed == [0, 1, 2, 3, 4]
+    assert all(e.total == 4 for e in events if e.stage == "analyze")
+    assert [e.stage for e in events][-2:] == ["brief", "done"]

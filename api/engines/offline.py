@@ -7,6 +7,7 @@ alignment rules at a middle threshold to the pairs that were left ambiguous.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 
 from api import alignment, extractive
@@ -18,7 +19,7 @@ ALGORITHM = "parallax-offline-1"
 
 
 class OfflineEngine:
-    """Stateless; the async methods run synchronously on the caller's thread."""
+    """Stateless. Analysis runs in a worker thread so that it never blocks the loop."""
 
     @property
     def info(self) -> EngineInfo:
@@ -29,6 +30,10 @@ class OfflineEngine:
         return Usage()
 
     async def analyze(self, article: Article, max_words: int) -> ArticleAnalysis:
+        return await asyncio.to_thread(self._analyze, article, max_words)
+
+    @staticmethod
+    def _analyze(article: Article, max_words: int) -> ArticleAnalysis:
         return ArticleAnalysis(
             summary=extractive.summarize_article(article.text, max_words),
             claims=extract_claims(article),
