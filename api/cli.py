@@ -1,40 +1,26 @@
 """The ``parallax`` command line: parse arguments, run the pipeline, print a report.
 
-Deliberately thin: ingest -> engine -> pipeline -> report, and one place
-(:func:`_execute`) that maps errors to exit codes and one-line messages on stderr.
-Ingest and the pipeline are imported on use, so ``--help`` and usage errors stay fast.
+Deliberately thin: each command parses its options and supplies its own pipeline call
+and rendering; :func:`api.cli_support.run_command` does the rest (ingest -> engine ->
+pipeline -> report) and maps errors to exit codes and one-line messages on stderr.
+The pipeline is imported on use, so ``--help`` and usage errors stay fast.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
 import sys
-import tempfile
-import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, BinaryIO, NoReturn
+from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
 
-from api import engines
-from api.errors import EngineUnavailable, InputError, ParallaxError, UsageError
-from api.models import Article, ErrorEntry
+from api.cli_support import EXIT_INTERRUPTED, PROG, Loaded, run_command
+from api.models import ErrorEntry
 from api.reports.html import render_comparison_html
 from api.reports.markdown import render_comparison_md, render_summaries_md
-from api.settings import Settings, get_settings
-
-PROG = "parallax"
-
-EXIT_OK = 0
-EXIT_INTERNAL = 1
-EXIT_USAGE = 2
-EXIT_PARTIAL = 3
-EXIT_INTERRUPTED = 130
 
 EPILOG = """\b
 Exit codes:
@@ -113,147 +99,14 @@ KeepGoingOpt = Annotated[
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Print tracebacks on errors.")]
 
 
-def _say(kind: str, message: str) -> None:
-    typer.echo(f"{PROG}: {kind}: {message}", err=True)
+def _word_budget(flag: str, help_text: str) -> Any:
+    """A word-budget option: 10 to 2000 words; its default comes from the settings."""
+    return typer.Option(flag, min=10, max=2000, help=help_text, show_default=False)
 
 
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, ParallaxError):
-        return f"{exc.source}: {exc.message}" if exc.source else exc.message
-    return str(exc)
-
-
-def _execute(job: Callable[[], int], *, debug: bool) -> NoReturn:
-    """Run ``job`` and exit with its code; every error becomes one line on stderr."""
-    try:
-        code = job()
-    except (typer.Exit, typer.Abort):
-        raise
-    except (InputError, UsageError, EngineUnavailable) as exc:
-        code = _fail(exc, EXIT_USAGE, debug=debug)
-    except ParallaxError as exc:  # EngineError and anything else of ours
-        code = _fail(exc, EXIT_INTERNAL, debug=debug)
-    except Exception as exc:
-        hint = "" if debug else " (run with --debug for the traceback)"
-        code = _fail(
-            exc,
-            EXIT_INTERNAL,
-            debug=debug,
-            text=f"internal error: {type(exc).__name__}: {exc}{hint}",
-        )
-    raise typer.Exit(code)
-
-
-def _fail(exc: BaseException, code: int, *, debug: bool, text: str | None = None) -> int:
-    if debug:
-        traceback.print_exception(exc, file=sys.stderr)
-    _say("error", text or _describe(exc))
-    return code
-
-
-def _settings() -> Settings:
-    try:
-        return get_settings()
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"PARALLAX_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
-            for err in exc.errors()
-        )
-        raise UsageError(f"invalid setting: {problems}") from exc
-
-
-def _stdin(files: Sequence[str]) -> BinaryIO | None:
-    return getattr(sys.stdin, "buffer", None) if "-" in files else None
-
-
-def _check_output(path: Path | None) -> None:
-    """Fail before any work is done if the report could not be written."""
-    if path is None:
-        return
-    parent = path.parent
-    if path.is_dir():
-        raise UsageError("is a directory", source=str(path))
-    if not parent.is_dir():
-        raise UsageError(f"directory {str(parent)!r} does not exist", source=str(path))
-    if not os.access(parent, os.W_OK):
-        raise UsageError(f"directory {str(parent)!r} is not writable", source=str(path))
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to a temp file next to ``path``, then rename it into place."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        try:
-            mode = path.stat().st_mode & 0o777
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def _emit(text: str, output: Path | None, fmt: str) -> None:
-    if not text.endswith("\n"):
-        text += "\n"
-    if output is not None:
-        try:
-            _write_atomic(output, text)
-        except OSError as exc:
-            raise ParallaxError(f"cannot write: {exc.strerror or exc}", source=str(output)) from exc
-        _say("note", f"wrote {fmt} report to {output}")
-        return
-    try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # The reader went away (`parallax ... | head`): stop quietly.
-        with contextlib.suppress(OSError, ValueError):
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        raise typer.Exit(EXIT_INTERNAL) from None
-
-
-def _load(
-    files: Sequence[str], settings: Settings, *, keep_going: bool, minimum: int, command: str
-) -> tuple[list[Article], list[ErrorEntry]]:
-    from api import ingest
-
-    articles, errors = ingest.load_articles(
-        files, max_bytes=settings.max_article_bytes, keep_going=keep_going, stdin=_stdin(files)
-    )
-    for err in errors:
-        _say("warning", f"{err.source}: {err.message} (skipped)")
-    if len(articles) < minimum:
-        failed = f"; {len(errors)} input(s) failed" if errors else ""
-        noun = "article" if minimum == 1 else "articles"
-        raise UsageError(f"{command} needs at least {minimum} {noun}, got {len(articles)}{failed}")
-    return articles, errors
-
-
-def _finish(errors: Sequence[ErrorEntry]) -> int:
-    if errors:
-        _say("warning", f"partial result: {len(errors)} error(s), listed in the report (exit 3)")
-        return EXIT_PARTIAL
-    return EXIT_OK
-
-
-def _format_for(output: Path | None, choices: type[StrEnum], default: StrEnum) -> str:
-    """The --format to use when none was given: from -o's extension, else ``default``."""
-    if output is not None:
-        suffix = output.suffix.lower().lstrip(".")
-        suffix = {"htm": "html", "markdown": "md"}.get(suffix, suffix)
-        if suffix in {c.value for c in choices}:
-            return suffix
-    return default.value
+def _format_option() -> Any:
+    """--format; the choices are the annotated enum's."""
+    return typer.Option("--format", help="Output format.  [default: md, or from -o's extension]")
 
 
 # ---------------------------------------------------------------------------------
@@ -266,47 +119,46 @@ def summarize(
     engine: EngineOpt = None,
     max_words: Annotated[
         int | None,
-        typer.Option(
+        _word_budget(
             "--max-words",
-            min=10,
-            max=2000,
-            help="Word budget of each summary.  [default: PARALLAX_SUMMARY_MAX_WORDS or 60]",
-            show_default=False,
+            "Word budget of each summary.  [default: PARALLAX_SUMMARY_MAX_WORDS or 60]",
         ),
     ] = None,
-    fmt: Annotated[
-        SummaryFormat | None,
-        typer.Option("--format", help="Output format.  [default: md, or from -o's extension]"),
-    ] = None,
+    fmt: Annotated[SummaryFormat | None, _format_option()] = None,
     output: OutputOpt = None,
     keep_going: KeepGoingOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Summarize each article and list its claims with their evidence."""
 
-    def job() -> int:
-        settings = _settings()
-        chosen = fmt.value if fmt else _format_for(output, SummaryFormat, SummaryFormat.md)
-        _check_output(output)
-        articles, errors = _load(
-            files, settings, keep_going=keep_going, minimum=1, command="summarize"
-        )
-        eng = engines.get_engine(engine.value if engine else settings.engine, settings)
+    def produce(run: Loaded) -> tuple[str, Sequence[ErrorEntry]]:
         from api import pipeline
 
         result = asyncio.run(
             pipeline.summarize(
-                articles,
-                eng,
-                max_words=settings.summary_max_words if max_words is None else max_words,
-                errors=errors,
+                run.articles,
+                run.engine,
+                max_words=run.settings.summary_max_words if max_words is None else max_words,
+                errors=run.errors,
             )
         )
-        text = result.model_dump_json(indent=2) if chosen == "json" else render_summaries_md(result)
-        _emit(text, output, chosen)
-        return _finish(result.errors)
+        text = (
+            result.model_dump_json(indent=2) if run.fmt == "json" else render_summaries_md(result)
+        )
+        return text, result.errors
 
-    _execute(job, debug=debug)
+    run_command(
+        "summarize",
+        files,
+        minimum=1,
+        engine=engine,
+        fmt=fmt,
+        default=SummaryFormat.md,
+        output=output,
+        keep_going=keep_going,
+        debug=debug,
+        produce=produce,
+    )
 
 
 @app.command(epilog=EPILOG, no_args_is_help=True)
@@ -315,73 +167,66 @@ def compare(
     engine: EngineOpt = None,
     max_words: Annotated[
         int | None,
-        typer.Option(
+        _word_budget(
             "--max-words",
-            min=10,
-            max=2000,
-            help="Word budget of the cross-article brief.  [default: PARALLAX_MAX_WORDS or 75]",
-            show_default=False,
+            "Word budget of the cross-article brief.  [default: PARALLAX_MAX_WORDS or 75]",
         ),
     ] = None,
     summary_words: Annotated[
         int | None,
-        typer.Option(
+        _word_budget(
             "--summary-words",
-            min=10,
-            max=2000,
-            help="Word budget of each article's summary.  "
-            "[default: PARALLAX_SUMMARY_MAX_WORDS or 60]",
-            show_default=False,
+            "Word budget of each article's summary.  [default: PARALLAX_SUMMARY_MAX_WORDS or 60]",
         ),
     ] = None,
-    fmt: Annotated[
-        CompareFormat | None,
-        typer.Option("--format", help="Output format.  [default: md, or from -o's extension]"),
-    ] = None,
+    fmt: Annotated[CompareFormat | None, _format_option()] = None,
     output: OutputOpt = None,
     keep_going: KeepGoingOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Compare two or more articles: what they agree on, contradict, and leave out."""
 
-    def job() -> int:
-        settings = _settings()
-        chosen = fmt.value if fmt else _format_for(output, CompareFormat, CompareFormat.md)
-        _check_output(output)
-        articles, errors = _load(
-            files, settings, keep_going=keep_going, minimum=2, command="compare"
-        )
-        eng = engines.get_engine(engine.value if engine else settings.engine, settings)
+    def produce(run: Loaded) -> tuple[str, Sequence[ErrorEntry]]:
         from api import pipeline
 
         result = asyncio.run(
             pipeline.compare(
-                articles,
-                eng,
-                max_words=settings.max_words if max_words is None else max_words,
+                run.articles,
+                run.engine,
+                max_words=run.settings.max_words if max_words is None else max_words,
                 summary_max_words=(
-                    settings.summary_max_words if summary_words is None else summary_words
+                    run.settings.summary_max_words if summary_words is None else summary_words
                 ),
-                errors=errors,
+                errors=run.errors,
             )
         )
-        if chosen == "json":
+        if run.fmt == "json":
             text = result.model_dump_json(indent=2)
-        elif chosen == "html":
+        elif run.fmt == "html":
             text = render_comparison_html(result)
         else:
             text = render_comparison_md(result)
-        _emit(text, output, chosen)
-        return _finish(result.errors)
+        return text, result.errors
 
-    _execute(job, debug=debug)
+    run_command(
+        "compare",
+        files,
+        minimum=2,
+        engine=engine,
+        fmt=fmt,
+        default=CompareFormat.md,
+        output=output,
+        keep_going=keep_going,
+        debug=debug,
+        produce=produce,
+    )
 
 
 def main() -> None:
     """Console entry point (``parallax``).
 
     Typer's standalone mode turns usage errors into exit 2 and Ctrl-C into exit 130;
-    the commands themselves exit 0/1/2/3 through :func:`_execute`.
+    the commands themselves exit 0/1/2/3 through :func:`~api.cli_support.execute`.
     """
     try:
         app(prog_name=PROG, standalone_mode=True)

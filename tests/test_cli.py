@@ -291,7 +291,7 @@ def test_main_exit_codes(tmp_path: Path) -> None:
 
 
 def test_broken_pipe_is_quiet(monkeypatch: pytest.MonkeyPatch) -> None:
-    from api import cli
+    from api import cli_support
 
     class ClosedPipe:
         def write(self, text: str) -> int:
@@ -305,5 +305,5 @@ def test_broken_pipe_is_quiet(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(sys, "stdout", ClosedPipe())
     with pytest.raises(typer.Exit) as info:
-        cli._emit("report", None, "md")
+        cli_support.emit("report", None, "md")
     assert info.value.exit_code == 1

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from api.models import ArticleResult, ClusterStatus, Comparison
-from api.reports.markdown import build_comparison_view, one_line
+from api.reports.view import build_comparison_view, one_line
 
 _ENV = Environment(
     loader=PackageLoader("api", "templates"),

@@ -1,0 +1,138 @@
+"""Comparing and showing quantities: :func:`compatible` and :func:`display`."""
+
+from __future__ import annotations
+
+import calendar
+import math
+
+from api.models import Qualifier, Quantity, QuantityKind
+from api.quantities.dates import date_parts
+from api.quantities.money import CURRENCY_SYMBOL
+from api.quantities.suffixes import DAYS_PER
+from api.quantities.units import plural
+
+
+def compatible(a: Quantity, b: Quantity) -> bool | None:
+    """Whether ``a`` and ``b`` can both be true.
+
+    Qualifiers give intervals: exact X is [X, X] (0.5% tolerance), approx X is
+    [0.9X, 1.1X], at_least X is [X, inf), at_most X is [0, X]; the two are compatible
+    when either figure lies in the other's interval. Durations in different units are
+    compared in days, as approximate figures.
+
+    ``None`` when they are not about the same thing (different kinds, different units,
+    a counted noun on one side only, dates without a common field).
+    """
+    if a.kind is not b.kind:
+        return None
+    if a.kind is QuantityKind.date:
+        return _dates_compatible(a.date, b.date)
+    if a.value is None or b.value is None:
+        return None
+    va, vb = a.value, b.value
+    qa, qb = a.qualifier, b.qualifier
+    if a.kind is QuantityKind.duration and a.unit != b.unit:
+        da, db = DAYS_PER.get(a.unit or ""), DAYS_PER.get(b.unit or "")
+        if da is None or db is None:
+            return None
+        # "three months" vs "90 days": units of different size are never exact.
+        va, vb = va * da, vb * db
+        qa = Qualifier.approx if qa is Qualifier.exact else qa
+        qb = Qualifier.approx if qb is Qualifier.exact else qb
+    elif a.unit != b.unit:
+        return None
+    # Compatible when either stated figure is admissible under the other's qualifier:
+    # "at least 17" admits 17, "about 10,000" admits 10,500, but "about 10,000" and
+    # "about 12,000" do not admit each other. Exact figures match within 0.5%.
+    tol = 0.005 * max(abs(va), abs(vb))
+    lo_a, hi_a = _interval(va, qa)
+    lo_b, hi_b = _interval(vb, qb)
+    return lo_b - tol <= va <= hi_b + tol or lo_a - tol <= vb <= hi_a + tol
+
+
+def _interval(value: float, qualifier: Qualifier) -> tuple[float, float]:
+    if qualifier is Qualifier.approx:
+        lo, hi = value * 0.9, value * 1.1
+        return (min(lo, hi), max(lo, hi))
+    if qualifier is Qualifier.at_least:
+        return (value, math.inf)
+    if qualifier is Qualifier.at_most:
+        return (min(0.0, value), value)
+    return (value, value)
+
+
+def _dates_compatible(a: str | None, b: str | None) -> bool | None:
+    if a is None or b is None:
+        return None
+    pa, pb = date_parts(a), date_parts(b)
+    if isinstance(pa, str) or isinstance(pb, str):
+        if isinstance(pa, str) and isinstance(pb, str):
+            return pa == pb
+        return None  # weekday vs calendar date
+    if pa is None or pb is None:
+        return None
+    shared = [(x, y) for x, y in zip(pa, pb, strict=True) if x is not None and y is not None]
+    if not shared:
+        return None
+    return all(x == y for x, y in shared)
+
+
+_QUALIFIER_WORD = {
+    Qualifier.exact: "",
+    Qualifier.approx: "about ",
+    Qualifier.at_least: "at least ",
+    Qualifier.at_most: "at most ",
+}
+
+
+def display(q: Quantity) -> str:
+    """Short human form: "10,000 soldiers", "about 10,000", "7 months", "2025-02"."""
+    if q.kind is QuantityKind.date:
+        return _display_date(q)
+    if q.value is None:
+        return q.text
+    prefix = _QUALIFIER_WORD[q.qualifier]
+    number = _format_number(q.value)
+    if q.kind is QuantityKind.money:
+        symbol = CURRENCY_SYMBOL.get(q.unit or "")
+        body = f"{symbol}{number}" if symbol else f"{number} {q.unit or ''}".strip()
+    elif q.kind is QuantityKind.percent:
+        if q.unit == "point":
+            body = f"{number} percentage point" + ("" if q.value == 1 else "s")
+        else:
+            body = f"{number}%" + (f" of {plural(q.unit, 2)}" if q.unit else "")
+    elif q.unit is not None and q.unit.endswith("-old"):
+        body = f"{number}-{q.unit}"
+    elif q.unit is not None:
+        body = f"{number} {plural(q.unit, q.value)}"
+    else:
+        body = number
+    return prefix + body
+
+
+def _format_number(value: float) -> str:
+    for size, name in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if abs(value) >= size:
+            scaled = value / size
+            if abs(scaled * 100 - round(scaled * 100)) < 1e-6:
+                return f"{_plain(scaled)} {name}"
+            break
+    return _plain(value)
+
+
+def _plain(value: float) -> str:
+    if value.is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _display_date(q: Quantity) -> str:
+    iso = q.date or q.text
+    parts = date_parts(iso)
+    prefix = "around " if q.qualifier is Qualifier.approx else ""
+    if isinstance(parts, str):
+        return prefix + parts.capitalize()
+    if parts is not None and parts[0] is None and parts[1] is not None:
+        month = calendar.month_name[parts[1]]
+        return prefix + (f"{month} {parts[2]}" if parts[2] is not None else month)
+    return prefix + iso

@@ -1,0 +1,216 @@
+"""Format-neutral report views: ids resolved into outlet names and evidence quotes.
+
+:func:`build_comparison_view` groups a comparison's clusters by status (agreed,
+conflicting, unique to one outlet, omitted by one), looks up each cluster's claims and
+outlets, and prepares one-line, clipped quotes and conflict values. The Markdown and
+HTML reports both render this view; neither escapes here, each does its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from api.models import (
+    ArticleResult,
+    Claim,
+    Cluster,
+    ClusterStatus,
+    Comparison,
+    EngineInfo,
+    ErrorEntry,
+    Usage,
+)
+
+# A quote longer than this is cut (with an ellipsis) so each stays a readable line.
+MAX_QUOTE_CHARS = 400
+# A conflict value (what one article states) is shorter: it is shown beside its quote.
+MAX_VALUE_CHARS = 160
+
+
+def one_line(text: str) -> str:
+    """Collapse every run of whitespace (newlines included) into one space."""
+    return " ".join(text.split())
+
+
+def clip(text: str, limit: int = MAX_QUOTE_CHARS) -> str:
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceView:
+    article_id: str
+    claim_id: str
+    outlet: str
+    quote: str  # one line, clipped; not escaped
+    value: str | None = None  # what this article states, for conflicts
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterView:
+    id: str
+    status: ClusterStatus
+    label: str
+    article_ids: tuple[str, ...]
+    outlets: tuple[str, ...]
+    total: int
+    evidence: tuple[EvidenceView, ...]
+    conflict_kind: str | None = None
+
+    @property
+    def coverage(self) -> str:
+        n = len(self.article_ids)
+        if n >= self.total > 1:
+            return f"all {self.total} outlets"
+        return f"{n} of {self.total} outlet{'s' if self.total != 1 else ''}"
+
+
+@dataclass(frozen=True, slots=True)
+class OutletGroup:
+    article_id: str
+    outlet: str
+    clusters: tuple[ClusterView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonView:
+    outlets: tuple[str, ...]
+    names: dict[str, str]  # article id -> display name
+    brief: str
+    agreed: tuple[ClusterView, ...]
+    conflicts: tuple[ClusterView, ...]
+    unique: tuple[OutletGroup, ...]
+    omitted: tuple[OutletGroup, ...]
+    errors: tuple[ErrorEntry, ...]
+    footer: tuple[tuple[str, str], ...]
+
+
+def display_names(articles: Sequence[ArticleResult]) -> dict[str, str]:
+    """Article id -> outlet name; an outlet that appears twice gets the id appended."""
+    base = {a.id: one_line(a.outlet) or a.id for a in articles}
+    counts: dict[str, int] = {}
+    for name in base.values():
+        counts[name] = counts.get(name, 0) + 1
+    return {aid: (f"{name} ({aid})" if counts[name] > 1 else name) for aid, name in base.items()}
+
+
+def _unique_in_order(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def _conflict_value(value: str | None, quote: str) -> str | None:
+    """The value as one clipped line; None when it merely repeats the quote."""
+    if value is None:
+        return None
+    value = one_line(value)
+    trim = ".,;:!?”’\"' "
+    if value.rstrip(trim) == one_line(quote).rstrip(trim):
+        return None
+    return clip(value, MAX_VALUE_CHARS)
+
+
+def _cluster_view(
+    cluster: Cluster, claims: dict[str, Claim], names: dict[str, str], total: int
+) -> ClusterView:
+    evidence: list[EvidenceView] = []
+    if cluster.conflict is not None and cluster.conflict.values:
+        pairs: list[tuple[str, str | None]] = [
+            (v.claim_id, v.value) for v in cluster.conflict.values
+        ]
+    else:
+        pairs = [(cid, None) for cid in cluster.claims]
+    for claim_id, value in pairs:
+        claim = claims.get(claim_id)
+        if claim is None:
+            continue
+        evidence.append(
+            EvidenceView(
+                article_id=claim.article_id,
+                claim_id=claim.id,
+                outlet=names.get(claim.article_id, claim.article_id),
+                quote=clip(one_line(claim.evidence.quote)),
+                value=_conflict_value(value, claim.evidence.quote),
+            )
+        )
+    article_ids = _unique_in_order(cluster.articles)
+    return ClusterView(
+        id=cluster.id,
+        status=cluster.status,
+        label=one_line(cluster.label),
+        article_ids=article_ids,
+        outlets=tuple(names.get(aid, aid) for aid in article_ids),
+        total=total,
+        evidence=tuple(evidence),
+        conflict_kind=cluster.conflict.kind.value if cluster.conflict else None,
+    )
+
+
+def footer_rows(
+    engine: EngineInfo, usage: Usage, created_at: str, *extra: tuple[str, str]
+) -> tuple[tuple[str, str], ...]:
+    """The footer as (label, value) rows: engine, prompts, usage, ``extra``, creation time."""
+    rows: list[tuple[str, str]] = [("Engine", f"{engine.name}, model {engine.model}")]
+    if engine.prompt_versions:
+        rows.append(
+            ("Prompts", ", ".join(f"{k} {v}" for k, v in sorted(engine.prompt_versions.items())))
+        )
+    usage_text = (
+        f"{usage.article_tokens:,} article tokens; "
+        f"{usage.prompt_tokens:,} prompt + {usage.completion_tokens:,} completion tokens; "
+        f"{usage.llm_calls} LLM calls ({usage.cached_calls} cached, {usage.retries} retries)"
+    )
+    if usage.dropped_ungrounded:
+        usage_text += f"; {usage.dropped_ungrounded} ungrounded claims dropped"
+    if usage.cost_usd is not None:
+        usage_text += f"; ${usage.cost_usd:.4f}"
+    rows.append(("Usage", usage_text))
+    rows.extend(extra)
+    rows.append(("Created", created_at))
+    return tuple(rows)
+
+
+def build_comparison_view(c: Comparison) -> ComparisonView:
+    names = display_names(c.articles)
+    claims = {claim.id: claim for a in c.articles for claim in a.claims}
+    total = len(c.articles)
+    views = {cl.id: _cluster_view(cl, claims, names, total) for cl in c.clusters}
+    ordered = [views[cl.id] for cl in c.clusters]
+
+    consensus = [v for v in ordered if v.status is ClusterStatus.consensus]
+    partial = sorted(
+        (v for v in ordered if v.status is ClusterStatus.partial),
+        key=lambda v: -len(v.article_ids),
+    )
+    conflicts = [v for v in ordered if v.status is ClusterStatus.conflict]
+
+    unique: list[OutletGroup] = []
+    for article in c.articles:
+        only = tuple(
+            v
+            for v in ordered
+            if v.status is ClusterStatus.unique and v.article_ids[:1] == (article.id,)
+        )
+        if only:
+            unique.append(OutletGroup(article.id, names[article.id], only))
+
+    omitted: list[OutletGroup] = []
+    for omission in c.omissions:
+        missing = tuple(views[cid] for cid in omission.clusters if cid in views)
+        if missing:
+            name = names.get(omission.article_id, omission.article_id)
+            omitted.append(OutletGroup(omission.article_id, name, missing))
+
+    footer = footer_rows(c.engine, c.usage, c.created_at, ("Brief budget", f"{c.max_words} words"))
+    return ComparisonView(
+        outlets=tuple(names[a.id] for a in c.articles),
+        names=names,
+        brief=c.summary.strip(),
+        agreed=(*consensus, *partial),
+        conflicts=tuple(conflicts),
+        unique=tuple(unique),
+        omitted=tuple(omitted),
+        errors=tuple(c.errors),
+        footer=footer,
+    )
