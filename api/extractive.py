@@ -95,9 +95,10 @@ def brief(
 
     Selection scores a sentence by the share of its terms that each *other* article also
     uses, averaged over those articles. The chosen sentences are then ordered by
-    ``support`` (claim quote -> share of outlets reporting it), so the brief
-    opens with what the outlets agree on. Sentences holding a ``contested`` claim quote
-    are left out: a brief must not state one side of a conflict as settled.
+    ``support`` (sentence -> share of outlets reporting its claims), so the brief
+    opens with what the outlets agree on. ``contested`` sentences (holding a claim of a
+    conflict cluster) are left out: a brief must not state one side of a conflict as
+    settled.
     """
     per_article = [sentence_texts(t) for t in texts]
     article_terms = [frozenset(content_terms(t)) for t in texts]
@@ -107,17 +108,12 @@ def brief(
     for a, sents in enumerate(per_article):
         for i, sent in enumerate(sents):
             bag = frozenset(content_terms(sent))
-            if not bag or any(quote in sent for quote in contested):
+            if not bag or sent in contested:
                 continue
             # adf[t] - 1: the other articles using t (this article always does).
             lexical = sum(adf[t] - 1 for t in bag) / (len(bag) * others)
             candidates.append(Candidate(sent, bag, lexical, a, i))
     chosen = select(candidates, max_words)
-    weight = {c.text: _support_of(c.text, support or {}) for c in chosen}
-    chosen.sort(key=lambda c: (-weight[c.text], -c.score, c.source, c.position))
+    weight = support or {}
+    chosen.sort(key=lambda c: (-weight.get(c.text, 0.0), -c.score, c.source, c.position))
     return " ".join(c.text for c in chosen)
-
-
-def _support_of(sentence: str, support: Mapping[str, float]) -> float:
-    # Support is keyed by claim quote; a claim may be one clause of the sentence.
-    return max((v for quote, v in support.items() if quote in sentence), default=0.0)

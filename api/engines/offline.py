@@ -8,12 +8,14 @@ alignment rules at a middle threshold to the pairs that were left ambiguous.
 from __future__ import annotations
 
 import asyncio
+import bisect
 from collections.abc import Sequence
 
 from api import alignment, extractive
 from api.claims import extract_claims
 from api.engines.base import BriefRequest, CandidatePair, Verdict
-from api.models import Article, ArticleAnalysis, ClusterStatus, EngineInfo, Usage
+from api.models import Article, ArticleAnalysis, Claim, ClusterStatus, EngineInfo, Usage
+from api.sentences import sentences
 
 ALGORITHM = "parallax-offline-1"
 
@@ -43,20 +45,40 @@ class OfflineEngine:
         return [alignment.assess(p, alignment.MIDDLE) for p in pairs]
 
     async def brief(self, request: BriefRequest) -> str:
-        # A sentence gains the share of outlets that report its claims beyond its own.
+        return await asyncio.to_thread(self._brief, request)
+
+    @staticmethod
+    def _brief(request: BriefRequest) -> str:
+        # Keyed by the sentence that holds each claim, so the brief's lookups are exact
+        # and O(1) however many claims there are.
+        sentence_of = _SentenceIndex(request.articles)
         total = max(len(request.articles) - 1, 1)
         support: dict[str, float] = {}
         contested: set[str] = set()
         for cluster in request.clusters:
+            sentences = {sentence_of(request.claims[c]) for c in cluster.claims}
             if cluster.status is ClusterStatus.conflict:
-                contested.update(request.claims[c].evidence.quote for c in cluster.claims)
-            if cluster.status in (ClusterStatus.unique, ClusterStatus.conflict):
-                continue
-            share = (len(cluster.articles) - 1) / total
-            for claim_id in cluster.claims:
-                claim = request.claims[claim_id]
-                sentence = claim.evidence.quote
-                support[sentence] = max(support.get(sentence, 0.0), share)
+                contested.update(sentences)
+            elif cluster.status is not ClusterStatus.unique:
+                share = (len(cluster.articles) - 1) / total
+                for sentence in sentences:
+                    support[sentence] = max(support.get(sentence, 0.0), share)
         return extractive.brief(
             [a.text for a in request.articles], request.max_words, support, contested
         )
+
+
+class _SentenceIndex:
+    """Maps a claim to the text of the sentence that contains its evidence."""
+
+    def __init__(self, articles: Sequence[Article]) -> None:
+        self._text = {a.id: a.text for a in articles}
+        self._spans = {a.id: sentences(a.text) for a in articles}
+        self._starts = {aid: [s.start for s in spans] for aid, spans in self._spans.items()}
+
+    def __call__(self, claim: Claim) -> str:
+        spans = self._spans[claim.article_id]
+        i = bisect.bisect_right(self._starts[claim.article_id], claim.evidence.start) - 1
+        if i < 0:
+            return claim.evidence.quote
+        return spans[i].of(self._text[claim.article_id])
