@@ -5,8 +5,9 @@ settled here; the rest (``ambiguous``) go to the engine's judge: the offline eng
 settles them with the same rules at a middle threshold, the LLM engine asks a model.
 
 Clusters are connected components over "same" and "conflict" edges, taken best
-first with at most one partner per claim in each other article, so that one claim
-can never absorb a neighbouring article's several near-duplicates.
+first, and a cluster never holds two claims of one article: one claim cannot absorb a
+neighbouring article's near-duplicates, and chains of look-alikes cannot glue a whole
+topic into one cluster.
 """
 
 from __future__ import annotations
@@ -161,18 +162,22 @@ def build_clusters(
             x = parent[x]
         return x
 
-    taken: set[tuple[str, str]] = set()  # (claim id, other article id)
+    # A cluster holds at most one claim per article. Without this, chains of "alike"
+    # pairs (A1~B1, B1~C1, C1~A2, ...) glue whole topics into one cluster.
+    outlets = {c.id: {c.article_id} for c in claims}
     conflicts: dict[str, list[Decision]] = defaultdict(list)
     edges = [d for d in decisions if d.verdict.relation is not Relation.unrelated]
     edges.sort(key=lambda d: (-d.pair.similarity, d.pair.a.id, d.pair.b.id))
     for d in edges:
-        a, b = d.pair.a, d.pair.b
-        if (a.id, b.article_id) in taken or (b.id, a.article_id) in taken:
+        ra, rb = find(d.pair.a.id), find(d.pair.b.id)
+        if ra == rb or outlets[ra] & outlets[rb]:
             continue
-        taken.update({(a.id, b.article_id), (b.id, a.article_id)})
-        parent[find(a.id)] = find(b.id)
+        if len(outlets[ra]) < len(outlets[rb]):
+            ra, rb = rb, ra
+        parent[rb] = ra
+        outlets[ra] |= outlets.pop(rb)
         if d.verdict.relation is Relation.conflict:
-            conflicts[a.id].append(d)
+            conflicts[d.pair.a.id].append(d)
 
     members: dict[str, list[Claim]] = defaultdict(list)
     for c in claims:

@@ -207,3 +207,9 @@ def test_progress_reports_every_article_then_done(seed_articles: list[Article]) 
     assert analyzed == [0, 1, 2, 3, 4]
     assert all(e.total == 4 for e in events if e.stage == "analyze")
     assert [e.stage for e in events][-2:] == ["brief", "done"]
+
+
+def test_a_cluster_never_holds_two_claims_of_one_article(seeds_result: Comparison) -> None:
+    owner = {c.id: c.article_id for a in seeds_result.articles for c in a.claims}
+    for k in seeds_result.clusters:
+        assert len({owner[c] for c in k.claims}) == len(k.claims), k
