@@ -89,8 +89,8 @@ def _reduce(data: list[dict[str, Any]]) -> dict[str, Any]:
     keep: list[int] = []
     for part in data:
         for claim in part["claims"]:
-            if claim["quote"] not in seen:
-                seen.add(claim["quote"])
+            if claim["claim"] not in seen:
+                seen.add(claim["claim"])
                 keep.append(claim["n"])
     return {"summary": data[0]["summary"] if data else "", "keep": keep}
 

@@ -26,6 +26,10 @@ from api.quantities import extract_quantities
 MAX_REDUCE_DEPTH = 3
 # Room kept free for the fence lines and the part note around each chunk.
 _CHUNK_MARGIN = 64
+# A chunk takes a third of the room, so that the claim lists of two or three chunks
+# fit one reduce call.
+_CHUNK_SHARE = 3
+_REDUCE_WORDS = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +74,8 @@ class Analyzer:
             return [(0, whole)]
         settings = self.caller.settings
         overhead = self.extract_request("", max_words, part="part 1 of 2").tokens
-        budget = (
-            settings.llm_context_window - settings.llm_max_output_tokens - overhead - _CHUNK_MARGIN
-        )
+        room = settings.llm_context_window - settings.llm_max_output_tokens - overhead
+        budget = (room - _CHUNK_MARGIN) // _CHUNK_SHARE
         if budget < 64:
             return [(0, whole)]  # hopeless: the caller refuses it as too large
         chunks = chunk_text(article.text, max_tokens=budget)
@@ -105,7 +108,8 @@ class Analyzer:
             claims = []
             for c in part.claims:
                 n += 1
-                claims.append({"n": n, "text": c.text, "quote": c.quote})
+                # Enough of the quote to recognise a repeat; the claim itself stays ours.
+                claims.append({"n": n, "claim": trim_words(c.text, _REDUCE_WORDS)})
             numbered.append({"part": i, "summary": part.summary, "claims": claims})
         data = json.dumps(numbered, ensure_ascii=False)
         nonce = marker(data)

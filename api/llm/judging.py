@@ -25,8 +25,11 @@ from api.terms import content_terms
 
 # Share of a brief sentence's content words that its cited clusters must contain.
 MIN_SUPPORT = 0.4
-# Claims shown per cluster in the brief prompt (one per outlet is plenty).
-_CLAIMS_PER_CLUSTER = 4
+# What the brief prompt shows: the shared clusters first, a few unique ones after,
+# and a few claims of each; the brief has room for a handful of sentences anyway.
+_CLAIMS_PER_CLUSTER = 3
+_MAX_SHARED = 30
+_MAX_UNIQUE = 8
 
 
 def _outlets(articles: Sequence[Article]) -> dict[str, str]:
@@ -95,7 +98,7 @@ class Judge:
         rank = {ClusterStatus.consensus: 0, ClusterStatus.conflict: 1, ClusterStatus.partial: 2}
         shared = [k for k in request.clusters if k.status in rank]
         unique = [k for k in request.clusters if k.status not in rank]
-        candidates = shared + unique
+        candidates = shared[:_MAX_SHARED] + unique[:_MAX_UNIQUE]
         keep = len(candidates)
         while True:
             chosen = candidates[:keep]

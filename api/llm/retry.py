@@ -52,7 +52,7 @@ async def with_retries(
 ) -> T:
     """Run ``call`` under ``policy``. Raises the last error with ``attempts`` set."""
     backoff = wait_exponential_jitter(
-        initial=policy.base_seconds, max=policy.max_wait_seconds, jitter=policy.base_seconds
+        multiplier=policy.base_seconds, max=policy.max_wait_seconds, jitter=policy.base_seconds
     )
 
     def wait(state: RetryCallState) -> float:
