@@ -34,7 +34,9 @@ Exit codes:
 \b
 FILE may be '-' to read standard input. Defaults come from PARALLAX_*
 environment variables (PARALLAX_ENGINE, PARALLAX_MAX_WORDS,
-PARALLAX_SUMMARY_MAX_WORDS, PARALLAX_MAX_ARTICLE_BYTES).
+PARALLAX_SUMMARY_MAX_WORDS, PARALLAX_MAX_ARTICLE_BYTES); --engine llm
+reads PARALLAX_LLM_BASE_URL, PARALLAX_LLM_MODEL, PARALLAX_LLM_API_KEY and
+the other PARALLAX_LLM_* and PARALLAX_CACHE_* settings (see the README).
 """
 
 

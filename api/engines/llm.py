@@ -61,7 +61,7 @@ class LLMEngine:
         except LLMOutputError as exc:
             exc.source = exc.source or article.source
             raise
-        self.meter.dropped_ungrounded += dropped
+        self.meter.totals.dropped_ungrounded += dropped
         return analysis
 
     async def judge(self, pairs: Sequence[CandidatePair]) -> list[Verdict]:

@@ -119,7 +119,7 @@ class Caller:
                 except ValidationError:
                     pass  # a reply from an older schema: ask again
                 else:
-                    self.meter.cached_calls += 1
+                    self.meter.totals.cached_calls += 1
                     return parsed
         spent = [0, 0]
         first = await self._send(request.body, request.tokens, spent)
@@ -175,7 +175,7 @@ class Caller:
                 return await llm_client.chat(self.client, body, timeout)
 
         def on_retry() -> None:
-            self.meter.retries += 1
+            self.meter.totals.retries += 1
 
         try:
             answer = await with_retries(attempt, self.policy, deadline, on_retry)
