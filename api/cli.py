@@ -34,7 +34,9 @@ Exit codes:
 \b
 FILE may be '-' to read standard input. Defaults come from PARALLAX_*
 environment variables (PARALLAX_ENGINE, PARALLAX_MAX_WORDS,
-PARALLAX_SUMMARY_MAX_WORDS, PARALLAX_MAX_ARTICLE_BYTES).
+PARALLAX_SUMMARY_MAX_WORDS, PARALLAX_MAX_ARTICLE_BYTES); --engine llm
+reads PARALLAX_LLM_BASE_URL, PARALLAX_LLM_MODEL, PARALLAX_LLM_API_KEY and
+the other PARALLAX_LLM_* and PARALLAX_CACHE_* settings (see the README).
 """
 
 
@@ -97,6 +99,17 @@ KeepGoingOpt = Annotated[
     ),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Print tracebacks on errors.")]
+NoCacheOpt = Annotated[
+    bool,
+    typer.Option("--no-cache", help="llm engine: neither read nor write the reply cache."),
+]
+DryRunOpt = Annotated[
+    bool,
+    typer.Option(
+        "--dry-run",
+        help="llm engine: print the planned LLM calls and their token counts; send nothing.",
+    ),
+]
 
 
 def _word_budget(flag: str, help_text: str) -> Any:
@@ -127,6 +140,7 @@ def summarize(
     fmt: Annotated[SummaryFormat | None, _format_option()] = None,
     output: OutputOpt = None,
     keep_going: KeepGoingOpt = False,
+    no_cache: NoCacheOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Summarize each article and list its claims with their evidence."""
@@ -158,6 +172,7 @@ def summarize(
         keep_going=keep_going,
         debug=debug,
         produce=produce,
+        overrides={"cache": False} if no_cache else None,
     )
 
 
@@ -182,6 +197,8 @@ def compare(
     fmt: Annotated[CompareFormat | None, _format_option()] = None,
     output: OutputOpt = None,
     keep_going: KeepGoingOpt = False,
+    no_cache: NoCacheOpt = False,
+    dry_run: DryRunOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Compare two or more articles: what they agree on, contradict, and leave out."""
@@ -189,6 +206,8 @@ def compare(
     def produce(run: Loaded) -> tuple[str, Sequence[ErrorEntry]]:
         from api import pipeline
 
+        if dry_run:
+            return _dry_run(run, max_words, summary_words), run.errors
         result = asyncio.run(
             pipeline.compare(
                 run.articles,
@@ -219,7 +238,27 @@ def compare(
         keep_going=keep_going,
         debug=debug,
         produce=produce,
+        overrides={"cache": False} if no_cache else None,
     )
+
+
+def _dry_run(run: Loaded, max_words: int | None, summary_words: int | None) -> str:
+    from api.engines.llm import LLMEngine
+    from api.llm.plan import plan_comparison
+
+    if not isinstance(run.engine, LLMEngine):
+        return "Dry run: the offline engine makes no LLM calls."
+    plan = asyncio.run(
+        plan_comparison(
+            run.engine,
+            run.articles,
+            max_words=run.settings.max_words if max_words is None else max_words,
+            summary_max_words=(
+                run.settings.summary_max_words if summary_words is None else summary_words
+            ),
+        )
+    )
+    return plan.model_dump_json(indent=2) if run.fmt == "json" else plan.render()
 
 
 def main() -> None:

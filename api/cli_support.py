@@ -67,12 +67,16 @@ def run_command(
     keep_going: bool,
     debug: bool,
     produce: Produce,
+    overrides: dict[str, object] | None = None,
 ) -> NoReturn:
     """What every command does: settings, format, output check, ingest, engine, then
-    ``produce``, then the report and the exit code."""
+    ``produce``, then the report and the exit code. ``overrides`` replace settings
+    (command-line options such as --no-cache)."""
 
     def job() -> int:
         settings = load_settings()
+        if overrides:
+            settings = settings.model_copy(update=overrides)
         chosen = fmt.value if fmt else format_for(output, default)
         check_output(output)
         articles, errors = _load(

@@ -9,7 +9,17 @@
     │   └── FormatInputError      a .json/.html file that does not parse as one
     ├── UsageError                options that make no sense (fewer than 2 articles, ...)
     └── EngineError               an engine failed (CLI exit 1, HTTP 502)
-        └── EngineUnavailable     the engine cannot run here (not configured, not built)
+        ├── EngineUnavailable     the engine cannot run here (not configured, not built)
+        └── LLMError              an LLM call failed; carries its evidence (below)
+            ├── LLMCallError      HTTP/transport failure: not retryable, or out of attempts
+            ├── LLMOutputError    the reply did not validate, even after one re-ask
+            ├── LLMTruncated      finish_reason == "length": max output tokens too small
+            ├── LLMRefused        the model refused to answer
+            ├── LLMTooLarge       a request would not fit the context window; never sent
+            └── LLMDeadline       the overall deadline passed before the call could finish
+
+Every LLMError keeps ``attempts``, the ``last_completion`` (raw reply text, if any)
+and the token ``usage`` spent on that call, so one log line is enough to diagnose it.
 
 The core raises these and never formats them for a user; the CLI and HTTP layers map
 them to exit codes and status codes at the edge.
@@ -61,3 +71,65 @@ class EngineError(ParallaxError):
 
 class EngineUnavailable(EngineError):
     code = "engine_unavailable"
+
+
+class LLMError(EngineError):
+    code = "llm_error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        attempts: int = 1,
+        last_completion: str | None = None,
+        prompt_tokens: int = 0,
+        completion_tokens: int = 0,
+    ) -> None:
+        self.attempts = attempts
+        self.last_completion = last_completion
+        self.prompt_tokens = prompt_tokens
+        self.completion_tokens = completion_tokens
+        super().__init__(message, source=source)
+
+
+class LLMCallError(LLMError):
+    """``status`` is the HTTP status (None for a timeout or a lost connection);
+    ``retryable`` and ``retry_after`` (seconds) steer the retry loop."""
+
+    code = "llm_call_failed"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        retryable: bool = False,
+        retry_after: float | None = None,
+        source: str | None = None,
+        attempts: int = 1,
+    ) -> None:
+        self.status = status
+        self.retryable = retryable
+        self.retry_after = retry_after
+        super().__init__(message, source=source, attempts=attempts)
+
+
+class LLMOutputError(LLMError):
+    code = "llm_invalid_output"
+
+
+class LLMTruncated(LLMError):
+    code = "llm_truncated"
+
+
+class LLMRefused(LLMError):
+    code = "llm_refused"
+
+
+class LLMTooLarge(LLMError):
+    code = "llm_request_too_large"
+
+
+class LLMDeadline(LLMError):
+    code = "llm_deadline"

@@ -5,11 +5,26 @@ Every variable is listed in the README's configuration table; keep the two in st
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import AliasChoices, BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Price(BaseModel):
+    """US dollars per million tokens of one model."""
+
+    input: float = Field(ge=0)
+    output: float = Field(ge=0)
+
+
+def _default_cache_path() -> Path:
+    # The user's cache folder (XDG on Linux), never the working directory.
+    root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(root) / "parallax" / "llm-cache.sqlite3"
 
 
 class Settings(BaseSettings):
@@ -21,6 +36,44 @@ class Settings(BaseSettings):
     max_article_bytes: int = Field(
         2_000_000, ge=1, description="Largest accepted article file or body, in bytes."
     )
+
+    # The llm engine (api/engines/llm.py). Any OpenAI-compatible endpoint.
+    llm_base_url: str = Field("https://api.openai.com/v1", description="Endpoint base URL.")
+    llm_model: str | None = Field(None, description="Model id; the llm engine needs one.")
+    llm_api_key: str | None = Field(
+        None,
+        validation_alias=AliasChoices("PARALLAX_LLM_API_KEY", "OPENAI_API_KEY"),
+        description="API key; PARALLAX_LLM_API_KEY, else OPENAI_API_KEY, else a dummy key.",
+    )
+    llm_context_window: int = Field(16_384, ge=512, description="Model context, in tokens.")
+    llm_max_output_tokens: int = Field(
+        2_048, ge=64, description="Largest reply asked for (max_tokens) per call."
+    )
+    llm_max_in_flight: int = Field(16, ge=1, description="Concurrent requests per process.")
+    llm_tokens_per_minute: int = Field(
+        2_000_000, ge=1_000, description="Prompt + max output tokens sent per minute."
+    )
+    llm_timeout_seconds: float = Field(60.0, gt=0, description="Timeout of one HTTP call.")
+    llm_deadline_seconds: float = Field(
+        600.0, gt=0, description="Overall deadline of one engine run (all calls)."
+    )
+    llm_max_attempts: int = Field(5, ge=1, le=20, description="Attempts per call (retry budget).")
+    llm_retry_base_seconds: float = Field(0.5, ge=0, description="First backoff wait.")
+    llm_retry_max_seconds: float = Field(
+        20.0, ge=0, description="Cap on any backoff or Retry-After wait."
+    )
+    llm_structured_output: Literal["json_schema", "json_object"] = Field(
+        "json_schema", description="response_format: strict json_schema, or json_object."
+    )
+    llm_judge_batch_size: int = Field(20, ge=1, le=200, description="Candidate pairs per call.")
+    llm_prices: dict[str, Price] = Field(
+        default_factory=dict,
+        description='Price table, JSON: {"model": {"input": 0.15, "output": 0.6}} per 1M tokens.',
+    )
+    cache_path: Path = Field(
+        default_factory=_default_cache_path, description="SQLite file of cached LLM replies."
+    )
+    cache: bool = Field(True, description="Use the LLM reply cache (--no-cache turns it off).")
 
 
 @lru_cache(maxsize=1)

@@ -80,9 +80,12 @@ def test_only_one_article(runner: CliRunner) -> None:
     assert_clean_failure(result, 2, "at least 2 articles", "got 1")
 
 
-def test_llm_engine_not_available(runner: CliRunner) -> None:
+def test_llm_engine_without_a_model_is_a_usage_error(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PARALLAX_LLM_MODEL", raising=False)
     result = run(runner, "compare", "--engine", "llm", KURSK, LEDGER)
-    assert_clean_failure(result, 2, "not available")
+    assert_clean_failure(result, 2, "PARALLAX_LLM_MODEL")
 
 
 def test_invalid_setting_is_a_usage_error(

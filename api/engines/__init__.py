@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from api.engines.base import Engine
-from api.errors import EngineUnavailable, UsageError
+from api.errors import UsageError
 from api.settings import Settings
 
 ENGINE_NAMES = ("offline", "llm")
@@ -15,5 +15,7 @@ def get_engine(name: str, settings: Settings) -> Engine:
 
         return OfflineEngine()
     if name == "llm":
-        raise EngineUnavailable("the llm engine is not available yet; use --engine offline")
+        from api.engines.llm import LLMEngine
+
+        return LLMEngine(settings)
     raise UsageError(f"unknown engine {name!r}; choose one of {', '.join(ENGINE_NAMES)}")

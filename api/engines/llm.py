@@ -1,0 +1,75 @@
+"""The llm engine: summaries, claims, judging and the brief from any OpenAI-compatible
+endpoint (OpenAI, Azure, vLLM, Ollama, llama.cpp), behind the same protocol as
+``offline``.
+
+The work is split by step: :mod:`api.llm.analyze` (stuff or map-reduce, grounding),
+:mod:`api.llm.judging` (judge batches, brief), :mod:`api.llm.caller` (window check,
+cache, limiter, retries, validation). This class wires them to one run's settings,
+cache and usage meter. A brief whose sentences do not state what they cite falls
+back to the offline engine's extractive brief, which is grounded by construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from api.engines.base import BriefRequest, CandidatePair, Verdict
+from api.engines.offline import OfflineEngine
+from api.errors import EngineUnavailable, LLMOutputError
+from api.llm.analyze import Analyzer
+from api.llm.cache import ReplyCache
+from api.llm.caller import Caller
+from api.llm.judging import Judge
+from api.llm.prompts import load_prompt
+from api.llm.usage import Meter
+from api.models import Article, ArticleAnalysis, EngineInfo, Usage
+from api.settings import Settings
+
+PROMPTS = ("extract", "reduce", "judge", "brief")
+
+
+class LLMEngine:
+    def __init__(self, settings: Settings) -> None:
+        if not settings.llm_model:
+            raise EngineUnavailable(
+                "the llm engine needs a model: set PARALLAX_LLM_MODEL "
+                "(and PARALLAX_LLM_BASE_URL for a server other than OpenAI)"
+            )
+        self.settings = settings
+        self.meter = Meter(price=settings.llm_prices.get(settings.llm_model))
+        self.cache = ReplyCache(settings.cache_path) if settings.cache else None
+        self.caller = Caller(settings, self.meter, self.cache)
+        self.analyzer = Analyzer(self.caller)
+        self.judging = Judge(self.caller)
+        self.fallback_briefs = 0
+
+    @property
+    def info(self) -> EngineInfo:
+        return EngineInfo(
+            name="llm",
+            model=self.caller.model,
+            prompt_versions={name: load_prompt(name).version for name in PROMPTS},
+        )
+
+    @property
+    def usage(self) -> Usage:
+        return self.meter.snapshot()
+
+    async def analyze(self, article: Article, max_words: int) -> ArticleAnalysis:
+        try:
+            analysis, dropped = await self.analyzer.analyze(article, max_words)
+        except LLMOutputError as exc:
+            exc.source = exc.source or article.source
+            raise
+        self.meter.totals.dropped_ungrounded += dropped
+        return analysis
+
+    async def judge(self, pairs: Sequence[CandidatePair]) -> list[Verdict]:
+        return await self.judging.judge(pairs) if pairs else []
+
+    async def brief(self, request: BriefRequest) -> str:
+        try:
+            return await self.judging.brief(request)
+        except LLMOutputError:
+            self.fallback_briefs += 1
+            return await OfflineEngine().brief(request)

@@ -1,0 +1,66 @@
+"""LLM replies cached on disk in SQLite, keyed by model, prompt version and request.
+
+Only replies that validated are stored, so a bad answer is never replayed. The key
+hashes the exact request body (messages, schema, max tokens, model) together with
+the prompt's name and version: editing a prompt without bumping its version still
+misses, because the messages differ. Reads and writes are single small statements
+on a local file, cheap enough to run on the event loop.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+from api.errors import EngineUnavailable
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS replies (
+    key TEXT PRIMARY KEY,
+    model TEXT NOT NULL,
+    prompt TEXT NOT NULL,
+    content TEXT NOT NULL,
+    prompt_tokens INTEGER NOT NULL,
+    completion_tokens INTEGER NOT NULL,
+    created REAL NOT NULL
+)
+"""
+
+
+def cache_key(model: str, prompt: str, body: dict[str, Any]) -> str:
+    blob = json.dumps(
+        {"model": model, "prompt": prompt, "body": body}, sort_keys=True, ensure_ascii=False
+    )
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+class ReplyCache:
+    def __init__(self, path: Path) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise EngineUnavailable(f"cannot open the LLM cache: {exc}", source=str(path)) from exc
+
+    def get(self, key: str) -> tuple[str, int, int] | None:
+        row = self.db.execute(
+            "SELECT content, prompt_tokens, completion_tokens FROM replies WHERE key = ?", (key,)
+        ).fetchone()
+        return None if row is None else (str(row[0]), int(row[1]), int(row[2]))
+
+    def put(
+        self, key: str, *, model: str, prompt: str, content: str, usage: tuple[int, int]
+    ) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO replies VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (key, model, prompt, content, usage[0], usage[1], time.time()),
+        )
+
+    def close(self) -> None:
+        self.db.close()

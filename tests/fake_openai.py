@@ -1,0 +1,255 @@
+"""A small, deterministic OpenAI-compatible server for end-to-end tests and benchmarks.
+
+``POST /v1/chat/completions`` answers from the request alone:
+
+* extract (an ``<<<ARTICLE …>>>`` fence): a summary and one claim per sentence of the
+  fenced text, each quoting that sentence verbatim;
+* reduce (``<<<PARTS …>>>``): keeps every claim whose quote was not seen before;
+* judge (``<<<PAIRS …>>>``): same / conflict / unrelated by word overlap and figures;
+* brief (``<<<CLUSTERS …>>>``): one sentence per cluster (its first claim), citing it;
+* anything else (LangChain's prompts): the first words of the last message.
+
+Options: a fixed latency per call, a 429 (with ``retry-after-ms``) for every k-th
+request. ``GET /stats`` reports requests, completions, rejections, prompt tokens and
+the most requests in flight at once; ``POST /reset`` zeroes them and sets options.
+
+Run: ``python -m tests.fake_openai --port 8011 --latency 0.2 --fail-every 5``, or
+use :func:`fake_server`, which starts it on a free loopback port in a subprocess and
+stops it on exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from api.tokens import count_tokens
+
+ROOT = Path(__file__).resolve().parent.parent
+_FENCE = re.compile(
+    r"<<<(?P<label>[A-Z]+) (?P<nonce>\w+)>>>\n(?P<body>.*?)\n<<<END (?P=label) ", re.S
+)
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]+[”\"’']?")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+class State:
+    def __init__(self, latency: float = 0.0, fail_every: int = 0) -> None:
+        self.latency = latency
+        self.fail_every = fail_every
+        self.requests = 0
+        self.completions = 0
+        self.rejected = 0
+        self.prompt_tokens = 0
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.tasks: dict[str, int] = {}
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower()))
+
+
+def _extract(text: str) -> dict[str, Any]:
+    sentences = [m.group().strip() for m in _SENTENCE.finditer(text)]
+    claims = [
+        {
+            "text": s,
+            "quote": s,
+            "kind": "fact",
+            "attribution_source": None,
+            "attribution_cue": None,
+            "negated": " not " in f" {s.lower()} ",
+            "quantities": [],
+        }
+        for s in sentences
+        if len(s.split()) >= 6
+    ][:40]
+    return {"summary": " ".join(sentences[:2])[:400], "claims": claims}
+
+
+def _reduce(data: list[dict[str, Any]]) -> dict[str, Any]:
+    seen: set[str] = set()
+    keep: list[int] = []
+    for part in data:
+        for claim in part["claims"]:
+            if claim["claim"] not in seen:
+                seen.add(claim["claim"])
+                keep.append(claim["n"])
+    return {"summary": data[0]["summary"] if data else "", "keep": keep}
+
+
+def _relation(a: str, b: str) -> tuple[str, str]:
+    wa, wb = _words(a), _words(b)
+    overlap = len(wa & wb) / max(len(wa | wb), 1)
+    figures_a, figures_b = set(re.findall(r"\d+", a)), set(re.findall(r"\d+", b))
+    if overlap >= 0.35 and figures_a and figures_b and figures_a != figures_b:
+        return "conflict", f"overlap {overlap:.2f}, figures differ"
+    if overlap >= 0.45:
+        return "same", f"overlap {overlap:.2f}"
+    return "unrelated", f"overlap {overlap:.2f}"
+
+
+def _judge(data: list[dict[str, Any]]) -> dict[str, Any]:
+    verdicts = []
+    for pair in data:
+        relation, reason = _relation(pair["a"]["claim"], pair["b"]["claim"])
+        verdicts.append({"pair": pair["pair"], "relation": relation, "reason": reason})
+    return {"verdicts": verdicts}
+
+
+def _brief(data: list[dict[str, Any]]) -> dict[str, Any]:
+    sentences = [
+        {"text": cluster["claims"][0]["text"], "clusters": [cluster["id"]]}
+        for cluster in data[:3]
+        if cluster["claims"]
+    ]
+    return {"sentences": sentences}
+
+
+def answer(messages: list[dict[str, Any]]) -> tuple[str, str]:
+    """(task, reply content) for a request's messages."""
+    user = next((m["content"] for m in messages if m["role"] == "user"), "")
+    fence = _FENCE.search(user)
+    if fence is None:
+        words = messages[-1]["content"].split()
+        return "text", " ".join(words[-60:-20] or words[:40])
+    label, body = fence["label"], fence["body"]
+    if label == "ARTICLE":
+        return "extract", json.dumps(_extract(body))
+    data = json.loads(body)
+    handlers = {"PARTS": ("reduce", _reduce), "PAIRS": ("judge", _judge)}
+    task, handler = handlers.get(label, ("brief", _brief))
+    return task, json.dumps(handler(data))
+
+
+def create_app(state: State) -> Starlette:
+    async def completions(request: Request) -> JSONResponse:
+        body = await request.json()
+        state.requests += 1
+        if state.fail_every and state.requests % state.fail_every == 0:
+            state.rejected += 1
+            return JSONResponse(
+                {"error": {"message": "slow down", "type": "rate_limit", "code": None}},
+                status_code=429,
+                headers={"retry-after-ms": "20"},
+            )
+        state.in_flight += 1
+        state.max_in_flight = max(state.max_in_flight, state.in_flight)
+        try:
+            if state.latency:
+                await asyncio.sleep(state.latency)
+            messages = body["messages"]
+            task, content = answer(messages)
+        finally:
+            state.in_flight -= 1
+        prompt_tokens = sum(count_tokens(str(m.get("content") or "")) + 4 for m in messages) + 3
+        state.completions += 1
+        state.prompt_tokens += prompt_tokens
+        state.tasks[task] = state.tasks.get(task, 0) + 1
+        completion_tokens = count_tokens(content)
+        return JSONResponse(
+            {
+                "id": f"chatcmpl-{state.requests}",
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": body.get("model", "fake"),
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": content},
+                        "finish_reason": "stop",
+                    }
+                ],
+                "usage": {
+                    "prompt_tokens": prompt_tokens,
+                    "completion_tokens": completion_tokens,
+                    "total_tokens": prompt_tokens + completion_tokens,
+                },
+            }
+        )
+
+    async def stats(_: Request) -> JSONResponse:
+        return JSONResponse({k: v for k, v in vars(state).items()})
+
+    async def reset(request: Request) -> JSONResponse:
+        options = await request.json()
+        fresh = State(float(options.get("latency", 0.0)), int(options.get("fail_every", 0)))
+        vars(state).update(vars(fresh))
+        return JSONResponse({"ok": True})
+
+    return Starlette(
+        routes=[
+            Route("/v1/chat/completions", completions, methods=["POST"]),
+            Route("/stats", stats, methods=["GET"]),
+            Route("/reset", reset, methods=["POST"]),
+        ]
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def fake_server(latency: float = 0.0, fail_every: int = 0) -> Iterator[str]:
+    """Run the server in a subprocess on a free loopback port; yields its root URL
+    (the OpenAI base URL is that plus ``/v1``). Stops it on exit."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "tests.fake_openai", "--port", str(port)]
+    cmd += ["--latency", str(latency), "--fail-every", str(fail_every)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            if proc.poll() is not None:
+                err = proc.stderr.read().decode() if proc.stderr else ""
+                raise RuntimeError(f"fake server exited: {err}")
+            with contextlib.suppress(httpx.HTTPError):
+                httpx.get(f"{url}/stats", timeout=0.5)
+                break
+            time.sleep(0.05)
+        else:
+            raise RuntimeError("fake server did not start in 10 s")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def main() -> None:
+    import uvicorn
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8011)
+    parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--fail-every", type=int, default=0)
+    args = parser.parse_args()
+    app = create_app(State(args.latency, args.fail_every))
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()
