@@ -16,13 +16,23 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import re
 from pathlib import Path
 from string import Template
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent.parent / "prompts"
+def _prompts_dir() -> Path:
+    # Installed (wheel or editable), prompts/ is the package-data package
+    # parallax_prompts; from a bare checkout it is the repo's top-level folder.
+    spec = importlib.util.find_spec("parallax_prompts")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return Path(__file__).resolve().parent.parent.parent / "prompts"
+
+
+PROMPTS_DIR = _prompts_dir()
 _FRONT = re.compile(r"\A---\n(?P<head>.*?)\n---\n(?P<body>.*)\Z", re.DOTALL)
 _SECTIONS = re.compile(r"^## system\n(?P<system>.*?)^## user\n(?P<user>.*)\Z", re.DOTALL | re.M)
 
