@@ -23,6 +23,7 @@ from string import Template
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+
 def _prompts_dir() -> Path:
     # Installed (wheel or editable), prompts/ is the package-data package
     # parallax_prompts; from a bare checkout it is the repo's top-level folder.
