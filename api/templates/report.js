@@ -1,0 +1,149 @@
+
+(function () {
+  "use strict";
+  // Linked spans: hovering over or focusing a highlighted span lights up the spans of
+  // the same cluster in every column (and its matrix row), and the panel above the
+  // columns describes the cluster. All text goes in through textContent, never HTML.
+  var root = document.documentElement;
+  var dataBlock = document.getElementById("parallax-data");
+  var columns = document.getElementById("columns");
+  var panel = document.getElementById("cluster-panel");
+  if (!dataBlock || !columns || !panel) { return; }
+  var data = JSON.parse(dataBlock.textContent);
+  var idle = Array.prototype.map.call(panel.childNodes, function (n) { return n.cloneNode(true); });
+  var lit = [];
+  var hovered = null;
+  var focused = null;
+
+  function el(tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    if (cls) { node.className = cls; }
+    return node;
+  }
+
+  function names(indexes) {
+    return indexes.map(function (i) { return data.outlets[i]; }).join(", ");
+  }
+
+  function describe(id) {
+    var c = data.clusters[id];
+    panel.textContent = "";
+    if (!c) {
+      idle.forEach(function (n) { panel.appendChild(n.cloneNode(true)); });
+      panel.removeAttribute("data-status");
+      return;
+    }
+    panel.setAttribute("data-status", c.status);
+    var head = el("h3");
+    var badge = el("span", c.status, "badge status-" + c.status);
+    head.appendChild(badge);
+    head.appendChild(document.createTextNode(c.label));
+    panel.appendChild(head);
+    var n = c.articles.length;
+    var total = data.outlets.length;
+    panel.appendChild(el("p", "Reported by " + n + " of " + total + ": " + names(c.articles)));
+    if (c.omits.length) {
+      panel.appendChild(el("p", "Omitted by " + names(c.omits), "muted"));
+    }
+    if (c.values && c.values.length) {
+      var table = el("table", null, "values");
+      var caption = el("caption", "What each outlet states" + (c.kind ? " (" + c.kind + " conflict)" : ""));
+      table.appendChild(caption);
+      var thead = el("thead");
+      var hr = el("tr");
+      hr.appendChild(el("th", "Outlet")).setAttribute("scope", "col");
+      hr.appendChild(el("th", "States")).setAttribute("scope", "col");
+      thead.appendChild(hr);
+      table.appendChild(thead);
+      var body = el("tbody");
+      c.values.forEach(function (pair) {
+        var tr = el("tr");
+        tr.appendChild(el("th", data.outlets[pair[0]], "outlet")).setAttribute("scope", "row");
+        tr.appendChild(el("td", pair[1], "value"));
+        body.appendChild(tr);
+      });
+      table.appendChild(body);
+      panel.appendChild(table);
+    }
+  }
+
+  function reveal(mark) {
+    // Scroll the mark's column (not the page) so the mark is in view.
+    var box = mark.closest(".text");
+    if (!box) { return; }
+    var top = mark.offsetTop;
+    if (top < box.scrollTop || top + mark.offsetHeight > box.scrollTop + box.clientHeight) {
+      box.scrollTop = Math.max(0, top - box.clientHeight / 3);
+    }
+  }
+
+  function clear() {
+    lit.forEach(function (node) {
+      node.classList.remove("is-active", "is-linked");
+      node.removeAttribute("aria-current");
+    });
+    lit = [];
+    columns.classList.remove("has-active");
+  }
+
+  function show(mark) {
+    clear();
+    if (!mark) { describe(null); return; }
+    var id = mark.getAttribute("data-cluster");
+    var selector = '[data-cluster="' + CSS.escape(id) + '"]';
+    columns.classList.add("has-active");
+    Array.prototype.forEach.call(document.querySelectorAll(selector), function (node) {
+      if (node === mark) {
+        node.classList.add("is-active");
+        node.setAttribute("aria-current", "true");
+      } else {
+        node.classList.add("is-linked");
+        if (node.tagName === "MARK" && node.closest(".pane") !== mark.closest(".pane")) {
+          reveal(node);
+        }
+      }
+      lit.push(node);
+    });
+    describe(id);
+  }
+
+  function markOf(target) {
+    return target && target.closest ? target.closest("mark.claim") : null;
+  }
+
+  columns.addEventListener("mouseover", function (event) {
+    var mark = markOf(event.target);
+    if (mark && mark !== hovered) { hovered = mark; show(mark); }
+  });
+  columns.addEventListener("mouseout", function (event) {
+    var mark = markOf(event.target);
+    if (mark && !mark.contains(event.relatedTarget)) { hovered = null; show(focused); }
+  });
+  columns.addEventListener("focusin", function (event) {
+    var mark = markOf(event.target);
+    if (mark) { focused = mark; show(mark); }
+  });
+  columns.addEventListener("focusout", function (event) {
+    if (markOf(event.target) === focused && !markOf(event.relatedTarget)) {
+      focused = null;
+      show(hovered);
+    }
+  });
+  columns.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && focused) { focused.blur(); }
+  });
+  // A link to a claim (matrix cells, quotes in the lists) focuses its span, which
+  // lights it up with its counterparts, instead of only scrolling to it.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest('a[href^="#claim-"]') : null;
+    if (!link) { return; }
+    var mark = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+    if (!mark) { return; }
+    event.preventDefault();
+    mark.scrollIntoView({ block: "center", inline: "nearest" });
+    mark.focus({ preventScroll: true });
+  });
+  root.classList.remove("no-js");
+  root.setAttribute("data-ready", "1");
+})();
