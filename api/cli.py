@@ -97,6 +97,14 @@ KeepGoingOpt = Annotated[
     ),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Print tracebacks on errors.")]
+QuietOpt = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="No progress bars (they are drawn on stderr only when it is a terminal).",
+    ),
+]
 
 
 def _word_budget(flag: str, help_text: str) -> Any:
@@ -128,6 +136,7 @@ def summarize(
     output: OutputOpt = None,
     keep_going: KeepGoingOpt = False,
     debug: DebugOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Summarize each article and list its claims with their evidence."""
 
@@ -140,6 +149,7 @@ def summarize(
                 run.engine,
                 max_words=run.settings.summary_max_words if max_words is None else max_words,
                 errors=run.errors,
+                progress=run.progress,
             )
         )
         text = (
@@ -158,6 +168,7 @@ def summarize(
         keep_going=keep_going,
         debug=debug,
         produce=produce,
+        quiet=quiet,
     )
 
 
@@ -183,6 +194,7 @@ def compare(
     output: OutputOpt = None,
     keep_going: KeepGoingOpt = False,
     debug: DebugOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Compare two or more articles: what they agree on, contradict, and leave out."""
 
@@ -198,6 +210,7 @@ def compare(
                     run.settings.summary_max_words if summary_words is None else summary_words
                 ),
                 errors=run.errors,
+                progress=run.progress,
             )
         )
         if run.fmt == "json":
@@ -219,6 +232,7 @@ def compare(
         keep_going=keep_going,
         debug=debug,
         produce=produce,
+        quiet=quiet,
     )
 
 

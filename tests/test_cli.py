@@ -178,6 +178,7 @@ def fake_pipeline(monkeypatch: pytest.MonkeyPatch) -> list[Sequence[Article]]:
         max_words: int,
         summary_max_words: int,
         errors: Sequence[ErrorEntry] = (),
+        progress: Any = None,
     ) -> Comparison:
         calls.append(articles)
         result = make_comparison()

@@ -43,7 +43,6 @@ class MatrixCell:
     state: CellState
     claim_id: str | None = None  # the outlet's claim in this cluster, to link to its span
     value: str | None = None  # what the outlet states, for a conflict
-    quote: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +79,6 @@ def _row(
                     CellState.conflicts if conflict else CellState.reports,
                     ev.claim_id if ev else None,
                     ev.value if ev else None,
-                    ev.quote if ev else None,
                 )
             )
         elif (aid, cluster.id) in omitted:

@@ -14,7 +14,11 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from api.models import ArticleResult, ClusterStatus, Comparison
-from api.reports.view import ComparisonView, one_line
+from api.reports.view import ComparisonView, clip, one_line
+
+# The tooltip of a span (for readers without JavaScript) names its cluster briefly:
+# a comparison of hundreds of articles has thousands of spans.
+NOTE_CHARS = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,7 @@ class ArticlePane:
     title: str
     url: str | None  # only http(s) URLs; anything else is shown as text
     url_text: str | None
+    url_host: str | None  # what the link shows: the site, not a long path
     published: str | None
     segments: tuple[Segment, ...]
     counts: tuple[tuple[str, int], ...]  # (status, spans) in ClusterStatus order, no zeros
@@ -61,6 +66,11 @@ def safe_url(url: str | None) -> str | None:
     if parts.scheme.lower() in ("http", "https") and parts.netloc:
         return url
     return None
+
+
+def _host(url: str | None) -> str | None:
+    safe = safe_url(url)
+    return urlsplit(safe).hostname if safe else None
 
 
 def article_segments(article: ArticleResult, marks: Mapping[str, Mark]) -> tuple[Segment, ...]:
@@ -90,7 +100,7 @@ def article_segments(article: ArticleResult, marks: Mapping[str, Mark]) -> tuple
                 mark.status.value,
                 claim_id,
                 mark.cluster_id,
-                f"{mark.status.value}: {one_line(mark.label)}",
+                f"{mark.status.value}: {clip(one_line(mark.label), NOTE_CHARS)}",
             )
         )
         cursor = end
@@ -121,6 +131,7 @@ def build_panes(c: Comparison, view: ComparisonView) -> tuple[ArticlePane, ...]:
                 title=one_line(a.title),
                 url=safe_url(a.url),
                 url_text=one_line(a.url) if a.url else None,
+                url_host=_host(a.url),
                 published=a.published,
                 segments=segments,
                 counts=tuple((s.value, counts[s.value]) for s in ClusterStatus if counts[s.value]),

@@ -28,10 +28,13 @@ MAX_QUOTE_CHARS = 400
 MAX_VALUE_CHARS = 160
 # Caps that keep a report of hundreds of articles readable (and its file small): the
 # quotes listed under one cluster, the outlet names listed in a line, and the clusters
-# listed under one outlet's "Omitted by" or "Only in". What is left out is counted.
+# listed under one outlet's "Omitted by" or "Only in" (fewer each when there are many
+# outlets, so the lists hold about LIST_BUDGET items). What is left out is counted.
 MAX_EVIDENCE = 6
 MAX_NAMES = 8
 MAX_PER_OUTLET = 25
+MIN_PER_OUTLET = 3
+LIST_BUDGET = 600
 
 
 def one_line(text: str) -> str:
@@ -101,12 +104,12 @@ class OutletGroup:
     more: int = 0  # clusters left out of ``clusters``
 
 
-def _outlet_group(article_id: str, outlet: str, clusters: Sequence[ClusterView]) -> OutletGroup:
-    return OutletGroup(
-        article_id,
-        outlet,
-        tuple(clusters[:MAX_PER_OUTLET]),
-        max(0, len(clusters) - MAX_PER_OUTLET),
+def _capped(groups: Sequence[OutletGroup]) -> tuple[OutletGroup, ...]:
+    """Each group's list cut to a share of LIST_BUDGET, the rest counted in ``more``."""
+    limit = max(MIN_PER_OUTLET, min(MAX_PER_OUTLET, LIST_BUDGET // max(1, len(groups))))
+    return tuple(
+        OutletGroup(g.article_id, g.outlet, g.clusters[:limit], max(0, len(g.clusters) - limit))
+        for g in groups
     )
 
 
@@ -238,14 +241,14 @@ def build_comparison_view(c: Comparison) -> ComparisonView:
             if v.status is ClusterStatus.unique and v.article_ids[:1] == (article.id,)
         )
         if only:
-            unique.append(_outlet_group(article.id, names[article.id], only))
+            unique.append(OutletGroup(article.id, names[article.id], only))
 
     omitted: list[OutletGroup] = []
     for omission in c.omissions:
         missing = tuple(views[cid] for cid in omission.clusters if cid in views)
         if missing:
             name = names.get(omission.article_id, omission.article_id)
-            omitted.append(_outlet_group(omission.article_id, name, missing))
+            omitted.append(OutletGroup(omission.article_id, name, missing))
 
     footer = footer_rows(c.engine, c.usage, c.created_at, ("Brief budget", f"{c.max_words} words"))
     return ComparisonView(
@@ -255,8 +258,8 @@ def build_comparison_view(c: Comparison) -> ComparisonView:
         clusters=tuple(ordered),
         agreed=(*consensus, *partial),
         conflicts=tuple(conflicts),
-        unique=tuple(unique),
-        omitted=tuple(omitted),
+        unique=_capped(unique),
+        omitted=_capped(omitted),
         errors=tuple(c.errors),
         footer=footer,
     )

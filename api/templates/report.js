@@ -14,6 +14,10 @@
   var lit = [];
   var hovered = null;
   var focused = null;
+  // Where the pointer last moved. When the page scrolls (to a focused span, say), the
+  // browser sends mouseover for whatever slid under a pointer that did not move; that
+  // must not take over from the span just focused.
+  var pointer = null;
 
   function el(tag, text, cls) {
     var node = document.createElement(tag);
@@ -35,17 +39,19 @@
       return;
     }
     panel.setAttribute("data-status", c.status);
+    var about = el("div", null, "about");
     var head = el("h3");
     var badge = el("span", c.status, "badge status-" + c.status);
     head.appendChild(badge);
     head.appendChild(document.createTextNode(c.label));
-    panel.appendChild(head);
+    about.appendChild(head);
     var n = c.articles.length;
     var total = data.outlets.length;
-    panel.appendChild(el("p", "Reported by " + n + " of " + total + ": " + names(c.articles)));
+    about.appendChild(el("p", "Reported by " + n + " of " + total + ": " + names(c.articles)));
     if (c.omits.length) {
-      panel.appendChild(el("p", "Omitted by " + names(c.omits), "muted"));
+      about.appendChild(el("p", "Omitted by " + names(c.omits), "muted"));
     }
+    panel.appendChild(about);
     if (c.values && c.values.length) {
       var table = el("table", null, "values");
       var caption = el("caption", "What each outlet states" + (c.kind ? " (" + c.kind + " conflict)" : ""));
@@ -112,7 +118,11 @@
     return target && target.closest ? target.closest("mark.claim") : null;
   }
 
+  document.addEventListener("mousemove", function (event) {
+    pointer = [event.clientX, event.clientY];
+  });
   columns.addEventListener("mouseover", function (event) {
+    if (pointer && event.clientX === pointer[0] && event.clientY === pointer[1]) { return; }
     var mark = markOf(event.target);
     if (mark && mark !== hovered) { hovered = mark; show(mark); }
   });
@@ -141,6 +151,7 @@
     var mark = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
     if (!mark) { return; }
     event.preventDefault();
+    hovered = null;
     mark.scrollIntoView({ block: "center", inline: "nearest" });
     mark.focus({ preventScroll: true });
   });
