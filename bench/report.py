@@ -44,7 +44,7 @@ def measure(n: int, args: argparse.Namespace) -> dict[str, Any]:
         "omissions": sum(len(o.clusters) for o in c.omissions),
         "html_ms": round(html_s * 1000, 1),
         "html_kib": round(len(html.encode()) / 1024),
-        "html_matrix_cells": html.count("<td class="),
+        "html_matrix_cells": html.count('<td class="cell-'),
         "html_spans": html.count('<mark class="claim status-') - 4,  # less the legend
         "md_ms": round(md_s * 1000, 1),
         "md_kib": round(len(md.encode()) / 1024),

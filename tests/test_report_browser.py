@@ -15,6 +15,7 @@ background networking, on file:// pages.
 from __future__ import annotations
 
 import asyncio
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,13 +24,12 @@ from typing import Any
 import pytest
 
 from api.engines.offline import OfflineEngine
-from api.ingest import load_articles
-from api.models import ClusterStatus, Comparison
+from api.ingest import article_from_input, load_articles
+from api.models import ArticleInput, ClusterStatus, Comparison
 from api.pipeline import compare
 from api.reports.html import render_comparison_html
 from tests.conftest import SEEDS
 from tests.test_report_html import BREAKOUT, hostile_comparison
-from tests.test_reports import many_outlets
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -254,8 +254,19 @@ def test_hostile_article_runs_no_script(browser: Any, tmp_path: Path) -> None:
 
 
 def test_thirty_outlets_scroll_inside_their_boxes(browser: Any, tmp_path: Path) -> None:
-    open_report(browser, many_outlets(30), tmp_path)
+    seeds = load_articles(SEEDS, max_bytes=2_000_000, keep_going=False)[0]
+    articles = [
+        article_from_input(
+            ArticleInput(text=a.text, title=a.title, outlet=f"{a.outlet} #{n}"),
+            article_id=f"a{n}",
+            source=a.source,
+        )
+        for n, a in enumerate(seeds * 8, 1)
+    ][:30]
+    c = asyncio.run(compare(articles, OfflineEngine(), max_words=75, summary_max_words=40))
+    open_report(browser, c, tmp_path)
     assert len(css(browser, "#columns > article.pane")) == 30
+    assert css(browser, "table.matrix td.cell-absent")  # their hidden text too stays inside
     width = browser.execute_script("return document.documentElement.clientWidth")
     page = browser.execute_script("return document.documentElement.scrollWidth")
     assert page <= width  # the page itself does not scroll sideways ...
@@ -268,3 +279,16 @@ def test_thirty_outlets_scroll_inside_their_boxes(browser: Any, tmp_path: Path) 
         )
         assert scroll > client, box  # ... the columns and the matrix do
     screenshot(browser, "thirty-outlets.png")
+    # With this many outlets, a conflict's values are grouped: each value, then who.
+    conflict = next(cl for cl in c.clusters if cl.conflict and len(cl.conflict.values) > 8)
+    assert conflict.conflict is not None
+    mark = css(browser, f'#columns mark[data-cluster="{conflict.id}"]')[0]
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", mark)
+    point_at(browser, mark)
+    rows = browser.find_elements(By.CSS_SELECTOR, "#cluster-panel tbody tr")
+    cells = [
+        (r.find_element(By.TAG_NAME, "th").text, r.find_element(By.TAG_NAME, "td").text)
+        for r in rows
+    ]
+    assert {value for value, _ in cells} == {v.value for v in conflict.conflict.values}
+    assert all(re.match(r"\d+ outlets?: ", who) for _, who in cells), cells

@@ -90,11 +90,10 @@ def panel_data(c: Comparison, view: ComparisonView) -> dict[str, Any]:
         }
         if cv.status is ClusterStatus.conflict:
             entry["kind"] = cv.conflict_kind
-            entry["values"] = [
-                [index[ev.article_id], ev.value or ev.quote]
-                for ev in cv.evidence
-                if ev.article_id in index
-            ]
+            pairs = ((index.get(ev.article_id), ev.value or ev.quote) for ev in cv.evidence)
+            # One row per (outlet, value): an outlet may state the same thing twice.
+            unique = dict.fromkeys((i, v) for i, v in pairs if i is not None)
+            entry["values"] = [[i, v] for i, v in unique]
         clusters[cv.id] = entry
     return {"outlets": [view.names[a.id] for a in c.articles], "clusters": clusters}
 

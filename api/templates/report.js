@@ -26,8 +26,34 @@
     return node;
   }
 
+  var MAX_NAMES = 12;  // outlet names listed in a line before "and N more"
+  var MAX_ROWS = 8;  // past this many outlets, a conflict's values are grouped
+
   function names(indexes) {
-    return indexes.map(function (i) { return data.outlets[i]; }).join(", ");
+    var shown = indexes.slice(0, MAX_NAMES).map(function (i) { return data.outlets[i]; });
+    var more = indexes.length - shown.length;
+    return shown.join(", ") + (more > 0 ? " and " + more + " more" : "");
+  }
+
+  function valueRows(values) {
+    // [[outlet, value], ...]; with many outlets, [[value, "n outlets: names"], ...].
+    if (values.length <= MAX_ROWS) {
+      return values.map(function (pair) { return [data.outlets[pair[0]], pair[1]]; });
+    }
+    var order = [];
+    var byValue = {};
+    values.forEach(function (pair) {
+      if (!Object.prototype.hasOwnProperty.call(byValue, pair[1])) {
+        byValue[pair[1]] = [];
+        order.push(pair[1]);
+      }
+      byValue[pair[1]].push(pair[0]);
+    });
+    order.sort(function (a, b) { return byValue[b].length - byValue[a].length; });
+    return order.map(function (value) {
+      var who = byValue[value];
+      return [value, who.length + " outlet" + (who.length === 1 ? "" : "s") + ": " + names(who)];
+    });
   }
 
   function describe(id) {
@@ -58,15 +84,16 @@
       table.appendChild(caption);
       var thead = el("thead");
       var hr = el("tr");
-      hr.appendChild(el("th", "Outlet")).setAttribute("scope", "col");
-      hr.appendChild(el("th", "States")).setAttribute("scope", "col");
+      var grouped = c.values.length > MAX_ROWS;
+      hr.appendChild(el("th", grouped ? "States" : "Outlet")).setAttribute("scope", "col");
+      hr.appendChild(el("th", grouped ? "Outlets" : "States")).setAttribute("scope", "col");
       thead.appendChild(hr);
       table.appendChild(thead);
       var body = el("tbody");
-      c.values.forEach(function (pair) {
+      valueRows(c.values).forEach(function (row) {
         var tr = el("tr");
-        tr.appendChild(el("th", data.outlets[pair[0]], "outlet")).setAttribute("scope", "row");
-        tr.appendChild(el("td", pair[1], "value"));
+        tr.appendChild(el("th", row[0], grouped ? "value" : "outlet")).setAttribute("scope", "row");
+        tr.appendChild(el("td", row[1], grouped ? "" : "value"));
         body.appendChild(tr);
       });
       table.appendChild(body);
