@@ -110,6 +110,14 @@ DryRunOpt = Annotated[
         help="llm engine: print the planned LLM calls and their token counts; send nothing.",
     ),
 ]
+QuietOpt = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="No progress bars (they are drawn on stderr only when it is a terminal).",
+    ),
+]
 
 
 def _word_budget(flag: str, help_text: str) -> Any:
@@ -142,6 +150,7 @@ def summarize(
     keep_going: KeepGoingOpt = False,
     no_cache: NoCacheOpt = False,
     debug: DebugOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Summarize each article and list its claims with their evidence."""
 
@@ -154,6 +163,7 @@ def summarize(
                 run.engine,
                 max_words=run.settings.summary_max_words if max_words is None else max_words,
                 errors=run.errors,
+                progress=run.progress,
             )
         )
         text = (
@@ -173,6 +183,7 @@ def summarize(
         debug=debug,
         produce=produce,
         overrides={"cache": False} if no_cache else None,
+        quiet=quiet,
     )
 
 
@@ -200,6 +211,7 @@ def compare(
     no_cache: NoCacheOpt = False,
     dry_run: DryRunOpt = False,
     debug: DebugOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Compare two or more articles: what they agree on, contradict, and leave out."""
 
@@ -217,6 +229,7 @@ def compare(
                     run.settings.summary_max_words if summary_words is None else summary_words
                 ),
                 errors=run.errors,
+                progress=run.progress,
             )
         )
         if run.fmt == "json":
@@ -239,6 +252,7 @@ def compare(
         debug=debug,
         produce=produce,
         overrides={"cache": False} if no_cache else None,
+        quiet=quiet,
     )
 
 

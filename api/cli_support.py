@@ -24,6 +24,7 @@ import typer
 from pydantic import ValidationError
 
 from api import engines
+from api.cli_progress import ProgressCallback, progress_bars
 from api.engines.base import Engine
 from api.errors import EngineUnavailable, InputError, ParallaxError, UsageError
 from api.models import Article, ErrorEntry
@@ -41,13 +42,15 @@ EXIT_INTERRUPTED = 130
 @dataclass(frozen=True, slots=True)
 class Loaded:
     """What a command's own step starts from: settings, the loaded articles, the engine,
-    the inputs that failed (with --keep-going) and the chosen output format."""
+    the inputs that failed (with --keep-going), the chosen output format, and where the
+    pipeline reports its progress (bars on stderr, or nowhere)."""
 
     settings: Settings
     articles: list[Article]
     engine: Engine
     errors: list[ErrorEntry]
     fmt: str
+    progress: ProgressCallback
 
 
 # A command's own step: run the pipeline and render the result in the chosen format;
@@ -68,6 +71,7 @@ def run_command(
     debug: bool,
     produce: Produce,
     overrides: dict[str, object] | None = None,
+    quiet: bool = False,
 ) -> NoReturn:
     """What every command does: settings, format, output check, ingest, engine, then
     ``produce``, then the report and the exit code. ``overrides`` replace settings
@@ -83,7 +87,8 @@ def run_command(
             files, settings, keep_going=keep_going, minimum=minimum, command=command
         )
         eng = engines.get_engine(engine.value if engine else settings.engine, settings)
-        text, final_errors = produce(Loaded(settings, articles, eng, errors, chosen))
+        with progress_bars(quiet=quiet) as progress:
+            text, final_errors = produce(Loaded(settings, articles, eng, errors, chosen, progress))
         emit(text, output, chosen)
         return finish(final_errors)
 

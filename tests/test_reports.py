@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 import pytest
 
@@ -23,7 +22,6 @@ from api.models import (
     Summaries,
     Usage,
 )
-from api.reports.html import article_segments, render_comparison_html, safe_url
 from api.reports.markdown import md_text, render_comparison_md, render_summaries_md
 
 LEDGER = (
@@ -216,10 +214,10 @@ def test_markdown_unique_omitted_errors_footer() -> None:
     assert "### Only in The Northern Ledger" in md
     assert "“Officials did not comment on the bridges.”" in md
     assert "### Only in \\<b>Evil\\</b> Outlet" in md
-    omitted = md.split("## Omitted")[1].split("## Errors")[0]
-    assert "### Not in \\<b>Evil\\</b> Outlet" in omitted
+    omitted = md.split("\n## Omitted\n")[1].split("## Errors")[0]
+    assert "### Omitted by \\<b>Evil\\</b> Outlet" in omitted
     assert "Perpetua: you should have started worrying about Kursk" in omitted
-    assert "Not in The Northern Ledger" not in omitted  # empty omission: no heading
+    assert "Omitted by The Northern Ledger" not in omitted  # empty omission: no heading
     errors = md.split("## Errors")[1]
     assert "`bad.bin`: looks like binary data (`binary_input`)" in errors
     assert "**Partial result:** 1 input(s) failed" in md
@@ -313,136 +311,6 @@ def test_summaries_markdown() -> None:
     assert "offline-1" in md.split("\n---\n")[-1]
 
 
-# --- HTML --------------------------------------------------------------------------
-
-
-class _TagCollector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
-        self.data: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, attrs))
-
-    def handle_data(self, data: str) -> None:
-        self.data.append(data)
-
-
-def parse(html: str) -> _TagCollector:
-    parser = _TagCollector()
-    parser.feed(html)
-    parser.close()
-    return parser
-
-
-def test_html_escapes_hostile_article_text() -> None:
-    html = render_comparison_html(make_comparison())
-    assert "<script" not in html.lower()
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "&lt;img src=x onerror=alert(2)&gt;" in html
-    assert "&lt;b&gt;Evil&lt;/b&gt; Outlet" in html
-    parsed = parse(html)
-    tags = {tag for tag, _ in parsed.tags}
-    assert not tags & {"script", "img", "iframe", "object", "embed", "b", "i", "link"}
-    for _, attrs in parsed.tags:
-        for name, value in attrs:
-            assert not name.startswith("on")
-            assert not (value or "").strip().lower().startswith("javascript:")
-    # The javascript: URL is shown as text, never as a link.
-    hrefs = [v for tag, attrs in parsed.tags if tag == "a" for k, v in attrs if k == "href"]
-    assert "https://example.com/ledger/kursk" in hrefs
-    assert all(h and (h.startswith("#") or h.startswith("https://")) for h in hrefs)
-    assert "javascript:alert(4)" in "".join(parsed.data)
-
-
-def test_html_is_self_contained() -> None:
-    html = render_comparison_html(make_comparison())
-    assert html.lstrip().lower().startswith("<!doctype html>")
-    assert "<style>" in html
-    assert "Content-Security-Policy" in html
-    parsed = parse(html)
-    for tag, attrs in parsed.tags:
-        for name, value in attrs:
-            if name in ("src", "href") and tag != "a":
-                raise AssertionError(f"external resource: <{tag} {name}={value}>")
-    assert "http://" not in html.replace("https://example.com/ledger/kursk", "")
-
-
-def test_html_has_sections_and_marks() -> None:
-    html = render_comparison_html(make_comparison())
-    order = [
-        "Brief",
-        "Agreed",
-        "Conflicting",
-        "Only in one outlet",
-        "Omitted",
-        "Errors",
-        "Articles",
-    ]
-    positions = [html.index(f"<h2>{h}</h2>") for h in order]
-    assert positions == sorted(positions)
-    for status in ("consensus", "partial", "conflict", "unique"):
-        assert f'<mark class="status-{status}" id="claim-' in html
-    assert (
-        '<mark class="status-conflict" id="claim-a1.c3" title="conflict: Size of the Ukrainian '
-        'garrison">Ukraine&#39;s garrison of about 12,000 soldiers</mark>'
-    ) in html
-    assert "about 12,000" in html and "some 10,000" in html
-    assert "Only in The Northern Ledger" in html
-    assert "Not in &lt;b&gt;Evil&lt;/b&gt; Outlet" in html
-    assert "looks like binary data" in html
-    assert "offline-1" in html and "2025-03-11T09:00:00+00:00" in html
-    assert "2 of 3 outlets" in html and "all 3 outlets" in html
-
-
-def test_article_segments_cover_text_exactly_once() -> None:
-    c = make_comparison()
-    article = c.articles[0]
-    # An overlapping span and one past the end of the text must not duplicate or crash.
-    article.claims.append(
-        Claim(
-            id="a1.c5",
-            article_id="a1",
-            text="overlap",
-            negated=False,
-            evidence=Evidence(quote="x", start=10, end=60),
-        )
-    )
-    article.claims.append(
-        Claim(
-            id="a1.c6",
-            article_id="a1",
-            text="out of range",
-            negated=False,
-            evidence=Evidence(quote="x", start=len(LEDGER) + 5, end=len(LEDGER) + 9),
-        )
-    )
-    marks = {cl.id: (ClusterStatus.unique, "label") for cl in article.claims}
-    segments = article_segments(article, marks)
-    assert "".join(s.text for s in segments) == LEDGER
-    marked = [s for s in segments if s.status]
-    assert marked[0].text == "Russian drones destroyed hundreds of vehicles"
-    assert "a1.c6" not in {s.claim_id for s in segments}
-
-
-@pytest.mark.parametrize(
-    ("url", "expected"),
-    [
-        ("https://example.com/a", "https://example.com/a"),
-        ("http://example.com", "http://example.com"),
-        ("javascript:alert(1)", None),
-        (" JavaScript:alert(1)", None),
-        ("data:text/html,<script>", None),
-        ("//example.com", None),
-        ("", None),
-        (None, None),
-    ],
-)
-def test_safe_url(url: str | None, expected: str | None) -> None:
-    assert safe_url(url) == expected
-
-
 def test_conflict_value_that_repeats_the_quote_is_not_shown_twice() -> None:
     c = make_comparison()
     conflict = c.clusters[2].conflict
@@ -451,3 +319,95 @@ def test_conflict_value_that_repeats_the_quote_is_not_shown_twice() -> None:
     md = render_comparison_md(c)
     assert "- **The Northern Ledger**: “Ukraine's garrison of about 12,000 soldiers”" in md
     assert "— some 10,000 —" in md
+
+
+# --- Coverage matrix and large comparisons ------------------------------------------
+
+
+def test_markdown_coverage_matrix_is_a_table_with_a_column_per_outlet() -> None:
+    md = render_comparison_md(make_comparison())
+    coverage = md.split("\n## Coverage\n")[1].split("\n## Agreed\n")[0]
+    assert (
+        "Columns: **A** The Northern Ledger · **B** The Harbour Courier · "
+        "**C** \\<b>Evil\\</b> Outlet"
+    ) in coverage
+    rows = [line for line in coverage.splitlines() if line.startswith("|")]
+    assert rows[0] == "| Status | Claim | A | B | C |"
+    assert rows[1] == "|---|---|---|---|---|"
+    # Conflicts first, each outlet with its value; the third outlet takes no part.
+    assert rows[2] == (
+        "| conflict | Size of the Ukrainian garrison | **conflicts**: about 12,000 "
+        "| **conflicts**: some 10,000 | — |"
+    )
+    perpetua = next(r for r in rows if "Perpetua" in r)
+    assert perpetua.endswith("| reports | reports | omits |")
+    # Article text in a cell cannot break the table: '|' and '<' are escaped.
+    evil = next(r for r in rows if "Breaking" in r)
+    assert evil.count(" | ") == 4
+    assert not UNESCAPED_LT.search(evil)
+
+
+def many_outlets(n: int) -> Comparison:
+    """``n`` articles that all report one claim and conflict on a figure."""
+    text = "Drones destroyed 40 vehicles. The garrison holds."
+    articles = []
+    for i in range(1, n + 1):
+        aid = f"a{i}"
+        articles.append(
+            ArticleResult(
+                id=aid,
+                title=f"Report {i}",
+                outlet=f"Outlet {i}",
+                source=f"{aid}.txt",
+                text=text,
+                summary="s",
+                claims=[
+                    claim(aid, 1, text, "Drones destroyed 40 vehicles."),
+                    claim(aid, 2, text, "The garrison holds."),
+                ],
+            )
+        )
+    ids = [a.id for a in articles]
+    return Comparison(
+        articles=articles,
+        clusters=[
+            Cluster(
+                id="k1",
+                status=ClusterStatus.conflict,
+                label="Drones destroyed vehicles",
+                claims=[f"{a}.c1" for a in ids],
+                articles=ids,
+                conflict=Conflict(
+                    kind=ConflictKind.quantity,
+                    values=[
+                        ConflictValue(article_id=a, claim_id=f"{a}.c1", value=f"{i} vehicles")
+                        for i, a in enumerate(ids)
+                    ],
+                ),
+            ),
+            Cluster(
+                id="k2",
+                status=ClusterStatus.partial,
+                label="The garrison holds",
+                claims=[f"{a}.c2" for a in ids[1:]],
+                articles=ids[1:],
+            ),
+        ],
+        summary="Brief.",
+        omissions=[Omission(article_id="a1", clusters=["k2"])],
+        engine=EngineInfo(name="offline", model="offline-1"),
+        max_words=75,
+    )
+
+
+def test_markdown_with_many_outlets_counts_instead_of_columns_and_caps_lists() -> None:
+    md = render_comparison_md(many_outlets(30))
+    coverage = md.split("\n## Coverage\n")[1].split("\n## Agreed\n")[0]
+    assert "| Status | Claim | reports | conflicts | omits |" in coverage
+    assert "| conflict | Drones destroyed vehicles | 0 | 30 | 0 |" in coverage
+    assert "| partial | The garrison holds | 29 | 0 | 1 |" in coverage
+    conflicting = md.split("## Conflicting")[1].split("## Only in")[0]
+    assert conflicting.count("  - **Outlet") == 6
+    assert "… and 24 more outlets" in conflicting
+    assert "(29 of 30 outlets: Outlet 2, Outlet 3, " in md
+    assert "Outlet 9 and 21 more)" in md

@@ -1,22 +1,34 @@
-"""A self-contained HTML report: one file, inline CSS, no scripts, no network.
+"""A self-contained HTML report: one file, inline CSS and JS, no network.
 
-Jinja2 runs with autoescape on, and the page carries a Content-Security-Policy that
-forbids scripts outright, so article text such as ``<script>`` or ``<img onerror=...>``
-shows up as text. Article bodies are cut into plain-text segments in Python (from the
-claims' evidence offsets) and every segment is escaped by the template; links are
-only emitted for http(s) URLs.
+It works offline and as an e-mail attachment. Safety rests on three things:
+
+- Jinja2 runs with autoescape on; article and model text is never marked safe, and
+  article bodies are cut into plain-text segments in Python (:mod:`api.reports.panes`).
+- The data the script needs is one JSON block, encoded with ``<``, ``>``, ``&`` and
+  ``'`` as ``\\u003c``-style escapes, so no string inside it can close the block.
+- A Content-Security-Policy allows only the page's own stylesheet and script, by
+  their sha256 hashes: a ``<script>`` or ``onerror=`` that slipped through anyway
+  would not run, and nothing is fetched.
+
+Without JavaScript (some mail readers) the page still reads: the script only adds the
+linked highlighting and the cluster panel.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from urllib.parse import urlsplit
+import base64
+import hashlib
+from importlib.resources import files
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
-from api.models import ArticleResult, ClusterStatus, Comparison
-from api.reports.view import build_comparison_view, one_line
+from api.models import ClusterStatus, Comparison
+from api.reports.matrix import build_matrix
+from api.reports.panes import build_panes
+from api.reports.view import ComparisonView, build_comparison_view, clip
 
 _ENV = Environment(
     loader=PackageLoader("api", "templates"),
@@ -26,98 +38,77 @@ _ENV = Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
+_ENV.filters["clip"] = clip
+
+# What each highlight colour means, for the legend above the columns.
+LEGEND = (
+    (ClusterStatus.consensus.value, "every outlet reports it"),
+    (ClusterStatus.partial.value, "some outlets report it"),
+    (ClusterStatus.unique.value, "only this outlet"),
+    (ClusterStatus.conflict.value, "outlets disagree"),
+)
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
-    """A run of article text; ``status`` is set when it is a claim's evidence."""
-
-    text: str
-    status: str | None = None
-    claim_id: str | None = None
-    note: str | None = None  # tooltip: status and cluster label
+def _asset(name: str) -> str:
+    return files("api").joinpath("templates", name).read_text(encoding="utf-8")
 
 
-@dataclass(frozen=True, slots=True)
-class ArticlePane:
-    id: str
-    name: str
-    title: str
-    url: str | None  # only http(s) URLs; anything else is shown as text
-    url_text: str | None
-    published: str | None
-    segments: tuple[Segment, ...]
+def csp_hash(source: str) -> str:
+    """The CSP source expression that allows exactly this inline script or style."""
+    digest = hashlib.sha256(source.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
-def safe_url(url: str | None) -> str | None:
-    """``url`` if it is an absolute http(s) URL, else None (no javascript:, data:, ...)."""
-    if not url:
-        return None
-    url = url.strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() in ("http", "https") and parts.netloc:
-        return url
-    return None
+CSS = _asset("report.css")
+JS = _asset("report.js")
+CSP = "; ".join(
+    [
+        "default-src 'none'",
+        f"style-src {csp_hash(CSS)}",
+        f"script-src {csp_hash(JS)}",
+        "img-src 'none'",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ]
+)
 
 
-def article_segments(
-    article: ArticleResult, marks: Mapping[str, tuple[ClusterStatus, str]]
-) -> tuple[Segment, ...]:
-    """Split ``article.text`` at its claims' evidence spans.
-
-    ``marks`` maps claim id -> (cluster status, cluster label). Spans outside the text
-    or empty are ignored; overlapping spans are clipped so every character is shown
-    exactly once.
-    """
-    text = article.text
-    spans = sorted(
-        (claim.evidence.start, claim.evidence.end, claim.id)
-        for claim in article.claims
-        if claim.id in marks
-    )
-    segments: list[Segment] = []
-    cursor = 0
-    for start, end, claim_id in spans:
-        start, end = max(start, cursor), min(end, len(text))
-        if start >= end:
-            continue
-        if start > cursor:
-            segments.append(Segment(text[cursor:start]))
-        status, label = marks[claim_id]
-        segments.append(
-            Segment(text[start:end], status.value, claim_id, f"{status.value}: {one_line(label)}")
-        )
-        cursor = end
-    if cursor < len(text):
-        segments.append(Segment(text[cursor:]))
-    return tuple(segments)
+def panel_data(c: Comparison, view: ComparisonView) -> dict[str, Any]:
+    """What the cluster panel shows, by cluster id; outlets are indexes into ``outlets``."""
+    index = {a.id: i for i, a in enumerate(c.articles)}
+    omitted: dict[str, list[int]] = {}
+    for o in c.omissions:
+        for cid in o.clusters:
+            omitted.setdefault(cid, []).append(index[o.article_id])
+    clusters: dict[str, Any] = {}
+    for cv in view.clusters:
+        entry: dict[str, Any] = {
+            "status": cv.status.value,
+            "label": cv.label,
+            "articles": [index[aid] for aid in cv.article_ids if aid in index],
+            "omits": omitted.get(cv.id, []),
+        }
+        if cv.status is ClusterStatus.conflict:
+            entry["kind"] = cv.conflict_kind
+            pairs = ((index.get(ev.article_id), ev.value or ev.quote) for ev in cv.evidence)
+            # One row per (outlet, value): an outlet may state the same thing twice.
+            unique = dict.fromkeys((i, v) for i, v in pairs if i is not None)
+            entry["values"] = [[i, v] for i, v in unique]
+        clusters[cv.id] = entry
+    return {"outlets": [view.names[a.id] for a in c.articles], "clusters": clusters}
 
 
 def render_comparison_html(c: Comparison) -> str:
     view = build_comparison_view(c)
-    marks: dict[str, tuple[ClusterStatus, str]] = {}
-    for cluster in c.clusters:
-        for claim_id in cluster.claims:
-            marks.setdefault(claim_id, (cluster.status, cluster.label))
-    panes = tuple(
-        ArticlePane(
-            id=a.id,
-            name=view.names[a.id],
-            title=one_line(a.title),
-            url=safe_url(a.url),
-            url_text=one_line(a.url) if a.url else None,
-            published=a.published,
-            segments=article_segments(a, marks),
-        )
-        for a in c.articles
-    )
     template = _ENV.get_template("report.html.j2")
     return template.render(
         view=view,
-        panes=panes,
+        matrix=build_matrix(c, view),
+        panes=build_panes(c, view),
         n_articles=len(c.articles),
-        statuses=[s.value for s in ClusterStatus],
+        legend=LEGEND,
+        csp=CSP,
+        css=Markup(CSS),  # our own static file, hashed into the CSP
+        js=Markup(JS),
+        data=htmlsafe_json_dumps(panel_data(c, view)),
     )

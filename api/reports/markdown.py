@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from api.models import ArticleResult, ClaimKind, Comparison, ErrorEntry, Summaries
+from api.reports.matrix import CellState, CoverageMatrix, MatrixCell, build_matrix
 from api.reports.view import (
     ClusterView,
     EvidenceView,
@@ -25,6 +26,12 @@ from api.reports.view import (
     footer_rows,
     one_line,
 )
+
+# Past this many outlets the matrix has a column per outlet only in HTML; here each row
+# counts them instead, so the table still fits a terminal.
+MAX_MATRIX_OUTLETS = 8
+MATRIX_LABEL_CHARS = 70
+MATRIX_VALUE_CHARS = 30
 
 # ---------------------------------------------------------------------------------
 # Escaping
@@ -83,11 +90,63 @@ def _evidence_lines(ev: EvidenceView, *, with_value: bool = False) -> str:
     return f"  - {outlet}: {md_quote(ev.quote)}"
 
 
+def _more(n: int, what: str) -> list[str]:
+    return [f"  - *… and {n} more {what}*"] if n else []
+
+
 def _cluster_lines(v: ClusterView, *, coverage: bool = True) -> list[str]:
     head = f"- {md_text(v.label)}"
     if coverage:
-        head += f" *({v.coverage}: {md_text(', '.join(v.outlets))})*"
-    return [head, *(_evidence_lines(ev) for ev in v.evidence)]
+        head += f" *({v.coverage}: {md_text(v.outlet_list)})*"
+    return [
+        head,
+        *(_evidence_lines(ev) for ev in v.shown_evidence),
+        *_more(v.more_evidence, "quotes"),
+    ]
+
+
+def _column_key(i: int) -> str:
+    """A, B, ..., Z, AA, AB, ...: short column headings for the matrix."""
+    key = ""
+    i += 1
+    while i:
+        i, rest = divmod(i - 1, 26)
+        key = chr(ord("A") + rest) + key
+    return key
+
+
+def _cell(cell: MatrixCell) -> str:
+    if cell.state is CellState.conflicts:
+        value = f": {md_text(clip(cell.value, MATRIX_VALUE_CHARS))}" if cell.value else ""
+        return f"**conflicts**{value}"
+    return "—" if cell.state is CellState.absent else cell.state.value
+
+
+def _matrix_lines(m: CoverageMatrix) -> list[str]:
+    """The coverage matrix as a Markdown table (one column per outlet, or counts)."""
+    per_outlet = len(m.outlets) <= MAX_MATRIX_OUTLETS
+    if per_outlet:
+        keys = [_column_key(i) for i in range(len(m.outlets))]
+        intro = "Columns: " + " · ".join(
+            f"**{k}** {md_text(name)}" for k, name in zip(keys, m.outlets, strict=True)
+        )
+    else:
+        keys = ["reports", "conflicts", "omits"]
+        intro = (
+            f"{len(m.outlets)} outlets: each row counts them (the HTML report has a column each)."
+        )
+    lines = [intro, "", "| Status | Claim | " + " | ".join(keys) + " |"]
+    lines.append("|" + "---|" * (len(keys) + 2))
+    for row in m.rows:
+        label = md_text(clip(row.cluster.label, MATRIX_LABEL_CHARS))
+        if per_outlet:
+            cells = [_cell(cell) for cell in row.cells]
+        else:
+            cells = [str(row.count(CellState(k))) for k in keys]
+        lines.append(f"| {row.cluster.status.value} | {label} | " + " | ".join(cells) + " |")
+    if m.more:
+        lines += ["", f"*{m.more} more claims, the least widely reported, are not shown.*"]
+    return lines
 
 
 def _errors_lines(errors: Sequence[ErrorEntry]) -> list[str]:
@@ -140,6 +199,8 @@ def _outlet_groups(
         lines += [f"### {heading} {md_heading_text(group.outlet)}", ""]
         for cv in group.clusters:
             lines += cluster_lines(cv)
+        if group.more:
+            lines.append(f"- *… and {group.more} more; see Coverage*")
     return lines
 
 
@@ -147,17 +208,18 @@ def _conflict_lines(cv: ClusterView) -> list[str]:
     kind = f" *({md_text(cv.conflict_kind)})*" if cv.conflict_kind else ""
     return [
         f"- {md_text(cv.label)}{kind}",
-        *(_evidence_lines(ev, with_value=True) for ev in cv.evidence),
+        *(_evidence_lines(ev, with_value=True) for ev in cv.shown_evidence),
+        *_more(cv.more_evidence, "outlets (see Coverage)"),
     ]
 
 
 def _unique_lines(cv: ClusterView) -> list[str]:
-    return [f"- {md_text(cv.label)}", *(f"  - {md_quote(ev.quote)}" for ev in cv.evidence)]
+    return [f"- {md_text(cv.label)}", *(f"  - {md_quote(ev.quote)}" for ev in cv.shown_evidence)]
 
 
 def _omitted_lines(cv: ClusterView) -> list[str]:
     return [
-        f"- {md_text(cv.label)} *(reported by {md_text(', '.join(cv.outlets))})*",
+        f"- {md_text(cv.label)} *(reported by {md_text(cv.outlet_list)})*",
         *(_evidence_lines(ev) for ev in cv.evidence[:1]),
     ]
 
@@ -168,6 +230,7 @@ def render_comparison_md(c: Comparison) -> str:
         "## Brief",
         "",
         *(p + "\n" for p in _paragraphs(v.brief) or ["*(empty)*"]),
+        *_section("Coverage", _matrix_lines(build_matrix(c, v)), "No claims."),
         *_section(
             "Agreed",
             [line for cv in v.agreed for line in _cluster_lines(cv)],
@@ -183,7 +246,7 @@ def render_comparison_md(c: Comparison) -> str:
         ),
         *_section(
             "Omitted",
-            _outlet_groups(v.omitted, "Not in", _omitted_lines),
+            _outlet_groups(v.omitted, "Omitted by", _omitted_lines),
             "Every outlet reports every shared claim.",
         ),
     ]

@@ -26,6 +26,15 @@ from api.models import (
 MAX_QUOTE_CHARS = 400
 # A conflict value (what one article states) is shorter: it is shown beside its quote.
 MAX_VALUE_CHARS = 160
+# Caps that keep a report of hundreds of articles readable (and its file small): the
+# quotes listed under one cluster, the outlet names listed in a line, and the clusters
+# listed under one outlet's "Omitted by" or "Only in" (fewer each when there are many
+# outlets, so the lists hold about LIST_BUDGET items). What is left out is counted.
+MAX_EVIDENCE = 6
+MAX_NAMES = 8
+MAX_PER_OUTLET = 25
+MIN_PER_OUTLET = 3
+LIST_BUDGET = 600
 
 
 def one_line(text: str) -> str:
@@ -37,6 +46,13 @@ def clip(text: str, limit: int = MAX_QUOTE_CHARS) -> str:
     if len(text) <= limit:
         return text
     return text[: limit - 1].rstrip() + "…"
+
+
+def name_list(names: Sequence[str], limit: int = MAX_NAMES) -> str:
+    """ "A, B, C" or, past ``limit`` names, "A, B, C and 297 more"."""
+    if len(names) <= limit:
+        return ", ".join(names)
+    return f"{', '.join(names[:limit])} and {len(names) - limit} more"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,12 +82,35 @@ class ClusterView:
             return f"all {self.total} outlets"
         return f"{n} of {self.total} outlet{'s' if self.total != 1 else ''}"
 
+    @property
+    def outlet_list(self) -> str:
+        return name_list(self.outlets)
+
+    @property
+    def shown_evidence(self) -> tuple[EvidenceView, ...]:
+        return self.evidence[:MAX_EVIDENCE]
+
+    @property
+    def more_evidence(self) -> int:
+        """How many quotes :attr:`shown_evidence` leaves out."""
+        return max(0, len(self.evidence) - MAX_EVIDENCE)
+
 
 @dataclass(frozen=True, slots=True)
 class OutletGroup:
     article_id: str
     outlet: str
-    clusters: tuple[ClusterView, ...]
+    clusters: tuple[ClusterView, ...]  # at most MAX_PER_OUTLET
+    more: int = 0  # clusters left out of ``clusters``
+
+
+def _capped(groups: Sequence[OutletGroup]) -> tuple[OutletGroup, ...]:
+    """Each group's list cut to a share of LIST_BUDGET, the rest counted in ``more``."""
+    limit = max(MIN_PER_OUTLET, min(MAX_PER_OUTLET, LIST_BUDGET // max(1, len(groups))))
+    return tuple(
+        OutletGroup(g.article_id, g.outlet, g.clusters[:limit], max(0, len(g.clusters) - limit))
+        for g in groups
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +118,21 @@ class ComparisonView:
     outlets: tuple[str, ...]
     names: dict[str, str]  # article id -> display name
     brief: str
+    clusters: tuple[ClusterView, ...]  # every cluster, in the comparison's order
     agreed: tuple[ClusterView, ...]
     conflicts: tuple[ClusterView, ...]
     unique: tuple[OutletGroup, ...]
     omitted: tuple[OutletGroup, ...]
     errors: tuple[ErrorEntry, ...]
     footer: tuple[tuple[str, str], ...]
+
+    @property
+    def unique_count(self) -> int:
+        return sum(len(g.clusters) + g.more for g in self.unique)
+
+    @property
+    def omission_count(self) -> int:
+        return sum(len(g.clusters) + g.more for g in self.omitted)
 
 
 def display_names(articles: Sequence[ArticleResult]) -> dict[str, str]:
@@ -207,10 +255,11 @@ def build_comparison_view(c: Comparison) -> ComparisonView:
         outlets=tuple(names[a.id] for a in c.articles),
         names=names,
         brief=c.summary.strip(),
+        clusters=tuple(ordered),
         agreed=(*consensus, *partial),
         conflicts=tuple(conflicts),
-        unique=tuple(unique),
-        omitted=tuple(omitted),
+        unique=_capped(unique),
+        omitted=_capped(omitted),
         errors=tuple(c.errors),
         footer=footer,
     )
