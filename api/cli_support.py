@@ -92,7 +92,11 @@ def _load(
     from api import ingest
 
     articles, errors = ingest.load_articles(
-        files, max_bytes=settings.max_article_bytes, keep_going=keep_going, stdin=_stdin(files)
+        files,
+        max_bytes=settings.max_article_bytes,
+        keep_going=keep_going,
+        stdin=_stdin(files),
+        settings=settings,
     )
     for err in errors:
         say("warning", f"{err.source}: {err.message} (skipped)")
