@@ -26,6 +26,7 @@ from pydantic import ValidationError
 from api import engines
 from api.engines.base import Engine
 from api.errors import EngineUnavailable, InputError, ParallaxError, UsageError
+from api.logs import configure_logging, request_context
 from api.models import Article, ErrorEntry
 from api.settings import Settings, get_settings
 
@@ -73,6 +74,7 @@ def run_command(
 
     def job() -> int:
         settings = load_settings()
+        configure_logging(settings.log_level, settings.log_format)
         chosen = fmt.value if fmt else format_for(output, default)
         check_output(output)
         articles, errors = _load(
@@ -83,7 +85,8 @@ def run_command(
         emit(text, output, chosen)
         return finish(final_errors)
 
-    execute(job, debug=debug)
+    with request_context():  # one id for every log line of this run
+        execute(job, debug=debug)
 
 
 def _load(

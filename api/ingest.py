@@ -10,6 +10,7 @@ same parsers.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import sys
 from collections.abc import Sequence
@@ -44,6 +45,7 @@ _KINDS: dict[str, Kind | None] = {
     ".htm": "html",
 }
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+log = logging.getLogger(__name__)
 
 
 def is_url(arg: str) -> bool:
@@ -56,6 +58,7 @@ def article_from_input(inp: ArticleInput, *, article_id: str, source: str) -> Ar
     text = normalize_text(inp.text)
     if not text:
         raise EmptyInput("no text left after normalization", source=source)
+    log.info("article loaded", extra={"article_id": article_id, "chars": len(text)})
     return Article(
         id=article_id,
         title=clean_field(inp.title) or default_title(text),
