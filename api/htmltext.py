@@ -1,13 +1,15 @@
 """HTML to ``ArticleInput``: the one path every HTML page takes, file or fetched URL.
 
-Elements a reader never sees (``hidden``, ``aria-hidden="true"``, ``display:none``,
-``visibility:hidden``) are removed before extraction, so text planted for machines
+Elements a reader never sees (``hidden``, ``aria-hidden="true"``, ``display:none`` or
+``visibility:hidden`` inline or through a ``.class``/``#id`` rule of the page's own
+``<style>``) are removed before extraction, so text planted for machines
 cannot reach the article. trafilatura then picks the main text and the metadata
 (title, site name as the outlet, author, date as ``published``).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import lxml.html  # type: ignore[import-untyped]
@@ -21,6 +23,7 @@ from api.textnorm import clean_field, normalize_text
 __all__ = ["html_to_input"]
 
 _BOM = b"\xef\xbb\xbf"
+_SIMPLE_SELECTOR = re.compile(r"[.#][A-Za-z_][\w-]*")
 
 
 def html_to_input(
@@ -60,6 +63,7 @@ def html_to_input(
 
 def _drop_hidden(tree: Any) -> None:
     """Remove elements a reader never sees, so their text cannot leak into the article."""
+    classes, ids = _hidden_selectors(tree)
     hidden = [
         element
         for element in tree.iter()
@@ -67,25 +71,52 @@ def _drop_hidden(tree: Any) -> None:
         # A hidden <html>/<body> is almost always a JS "reveal on load" trick; dropping
         # it would throw away the whole page.
         and element.tag not in ("html", "body")
-        and _is_hidden(element)
+        and _is_hidden(element, classes, ids)
     ]
     for element in hidden:
         if element.getparent() is not None:
             element.drop_tree()  # keeps the element's tail text, which is visible
 
 
-def _is_hidden(element: Any) -> bool:
+def _is_hidden(element: Any, classes: set[str], ids: set[str]) -> bool:
+    if element.tag == "template":  # inert until a script clones it
+        return True
     if element.get("hidden") is not None:
         return True
     if (element.get("aria-hidden") or "").strip().lower() == "true":
         return True
-    for declaration in (element.get("style") or "").split(";"):
+    if classes.intersection((element.get("class") or "").split()) or element.get("id") in ids:
+        return True
+    return _hides(element.get("style") or "")
+
+
+def _hides(declarations: str) -> bool:
+    """True if CSS ``declarations`` ("color: red; display: none") hide the element."""
+    for declaration in declarations.split(";"):
         name, _, value = declaration.partition(":")
         name = name.strip().lower()
         value = value.lower().replace("!important", "").strip()
         if (name, value) in (("display", "none"), ("visibility", "hidden")):
             return True
     return False
+
+
+def _hidden_selectors(tree: Any) -> tuple[set[str], set[str]]:
+    """Classes and ids that the page's own <style> rules hide (``.x``/``#y`` selectors
+    only; compound selectors and external stylesheets are out of reach)."""
+    classes: set[str] = set()
+    ids: set[str] = set()
+    for style in tree.iter("style"):
+        # Split on braces rather than matching rules with a regex: linear on any input.
+        for rule in (style.text or "").split("}"):
+            head, _, body = rule.rpartition("{")
+            if not _hides(body):
+                continue
+            for selector in head.rpartition("{")[2].split(","):
+                selector = selector.strip()
+                if _SIMPLE_SELECTOR.fullmatch(selector):
+                    (classes if selector[0] == "." else ids).add(selector[1:])
+    return classes, ids
 
 
 def _meta(meta: Any, name: str) -> str | None:
