@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from api.engines.base import BriefRequest, CandidatePair, Verdict
 from api.engines.offline import OfflineEngine
@@ -78,3 +80,10 @@ class FakeEngine:
 @pytest.fixture
 def fake_engine() -> Callable[..., FakeEngine]:
     return FakeEngine
+
+
+# Hypothesis profiles: CI runs more examples of the tests that leave max_examples to the
+# profile (tests/test_fuzz.py); .ci/run sets CI.
+hypothesis_settings.register_profile("ci", max_examples=500)
+hypothesis_settings.register_profile("dev", max_examples=100)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
