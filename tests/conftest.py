@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from api.errors import EngineError
 from api.ingest import article_from_input, load_articles
 from api.models import Article, ArticleAnalysis, ArticleInput, Comparison, EngineInfo, Usage
 from api.pipeline import compare
+from api.settings import get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted(str(p) for p in (ROOT / "seeds").glob("*.txt"))
@@ -32,6 +33,17 @@ def run_compare(texts: Sequence[str], max_words: int = 75) -> Comparison:
     return asyncio.run(
         compare(articles, OfflineEngine(), max_words=max_words, summary_max_words=40)
     )
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No PARALLAX_* variables from the caller's environment, and fresh settings."""
+    for key in list(os.environ):
+        if key.startswith("PARALLAX_"):
+            monkeypatch.delenv(key)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
 
 
 @pytest.fixture

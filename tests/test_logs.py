@@ -7,7 +7,6 @@ import asyncio
 import io
 import json
 import logging
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,23 +15,17 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from api.logs import MASK, configure_logging, redact, request_context
-from api.settings import get_settings
 
 SECRET = "s3cr3tV4lue9"
 
 
 @pytest.fixture(autouse=True)
-def restore_logging(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def restore_logging(clean_env: None) -> Iterator[None]:
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
-    for key in list(os.environ):
-        if key.startswith("PARALLAX_"):
-            monkeypatch.delenv(key)
-    get_settings.cache_clear()
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
-    get_settings.cache_clear()
 
 
 def capture(fmt: str = "json", level: str = "DEBUG") -> io.StringIO:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from api.cli import app
 from api.errors import BlockedURL
 from api.ingest import is_url, load_articles, resolve_inputs
 from api.models import ArticleInput, UrlInput
-from api.settings import Settings, get_settings
+from api.settings import Settings
 from tests.loopback import HIDDEN_PAGE, Server, serve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,14 +24,7 @@ LEDGER = str(ROOT / "seeds" / "northern-ledger.txt")
 METADATA = "http://169.254.169.254/latest/meta-data/"
 
 
-@pytest.fixture(autouse=True)
-def clean_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for key in list(os.environ):
-        if key.startswith("PARALLAX_"):
-            monkeypatch.delenv(key)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 @pytest.fixture
