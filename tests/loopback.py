@@ -8,6 +8,7 @@ touch real DNS and can count lookups.
 
 from __future__ import annotations
 
+import ssl
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -46,8 +47,9 @@ class Server:
 
 
 @contextmanager
-def serve(routes: Mapping[str, Reply]) -> Iterator[Server]:
-    """Serve ``routes`` on 127.0.0.1 until the block ends; unknown paths are 404."""
+def serve(routes: Mapping[str, Reply], *, tls: ssl.SSLContext | None = None) -> Iterator[Server]:
+    """Serve ``routes`` on 127.0.0.1 (over TLS with ``tls``) until the block ends;
+    unknown paths are 404."""
     log: list[tuple[str, str]] = []
 
     class Handler(BaseHTTPRequestHandler):
@@ -65,6 +67,8 @@ def serve(routes: Mapping[str, Reply]) -> Iterator[Server]:
             return None
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if tls is not None:
+        httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
     thread.daemon = True
     thread.start()

@@ -8,7 +8,9 @@ server on 127.0.0.1 let through by the allowlist. DNS is always stubbed.
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import httpx
 import pytest
@@ -274,3 +276,32 @@ def test_local_server_is_refused_without_the_allowlist() -> None:
             with pytest.raises(BlockedURL):
                 asyncio.run(fetch_article(url, settings()))
         assert srv.requests == []
+
+
+TLS = Path(__file__).parent / "data" / "tls"
+
+
+def test_pinned_https_still_verifies_the_certificate_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    server_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_tls.load_cert_chain(TLS / "cert.pem", TLS / "key.pem")
+    client_tls = ssl.create_default_context(cafile=str(TLS / "cert.pem"))
+    page = (200, {"Content-Type": "text/html"}, HIDDEN_PAGE)
+    stub_dns(
+        monkeypatch, {"cms.newsroom.test": ["127.0.0.1"], "wrong.newsroom.test": ["127.0.0.1"]}
+    )
+    allow = settings(fetch_allowlist=".newsroom.test")
+    with serve({"/dam": page}, tls=server_tls) as srv:
+        # A real TLS handshake with the pinned address: SNI and the certificate check
+        # use the name, so the certificate for cms.newsroom.test is accepted ...
+        transport = httpx.AsyncHTTPTransport(verify=client_tls)
+        url = f"https://cms.newsroom.test:{srv.port}/dam"
+        inp = asyncio.run(fetch_article(url, allow, transport=transport))
+        assert inp.outlet == "Valley Post"
+        assert srv.requests == [("/dam", f"cms.newsroom.test:{srv.port}")]
+        # ... and refused for a name it was not issued to, although the address is the same.
+        transport = httpx.AsyncHTTPTransport(verify=client_tls)
+        wrong = f"https://wrong.newsroom.test:{srv.port}/dam"
+        with pytest.raises(FetchError, match=r"certificate|hostname"):
+            asyncio.run(fetch_article(wrong, allow, transport=transport))
