@@ -108,7 +108,7 @@ async def fetch_page(
         ) from None
     except httpx.TimeoutException as err:
         raise FetchError(f"timed out ({type(err).__name__})", source=url) from None
-    except httpx.HTTPError as err:
+    except (httpx.HTTPError, httpx.InvalidURL) as err:
         raise FetchError(f"cannot fetch: {err or type(err).__name__}", source=url) from None
     log.info(
         "fetched page",

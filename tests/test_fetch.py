@@ -14,8 +14,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
-from api.errors import BlockedURL, EmptyInput, FetchError, InputTooLarge
+from api.errors import BlockedURL, EmptyInput, FetchError, InputError, InputTooLarge
 from api.fetch import fetch_all, fetch_article
 from api.ingest import article_from_input
 from api.models import ArticleInput
@@ -305,3 +308,26 @@ def test_pinned_https_still_verifies_the_certificate_name(
         wrong = f"https://wrong.newsroom.test:{srv.port}/dam"
         with pytest.raises(FetchError, match=r"certificate|hostname"):
             asyncio.run(fetch_article(wrong, allow, transport=transport))
+
+
+@hypothesis_settings(max_examples=150, deadline=None)
+@given(location=st.text(max_size=40))
+def test_any_location_header_ends_in_a_page_or_an_input_error(location: str) -> None:
+    # Headers are bytes on the wire (latin-1 at best); send them as a server would.
+    raw = location.encode("latin-1", "replace")
+
+    async def resolve(host: str, port: int) -> list[str]:
+        return [PUBLIC]
+
+    def reply(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/":
+            return httpx.Response(302, headers=[(b"location", raw)])
+        return html()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("api.netguard.resolve_host", resolve)
+        try:
+            inp = fetch("http://news.example/", Recorder(reply))
+        except InputError:
+            return
+    assert "bridge reopened" in inp.text

@@ -10,6 +10,8 @@ import asyncio
 import ipaddress
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from api import netguard
 from api.errors import BlockedURL, FetchError, InputError
@@ -292,3 +294,24 @@ def test_target_keeps_host_header_and_builds_pinned_url() -> None:
     )
     assert parse_url("http://[::1]/").host_header == "[::1]"
     assert parse_url("http://a.example").path == "/"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=60),
+        st.builds(
+            "{}://{}{}".format,
+            st.sampled_from(["http", "https", "HTTP", "ftp"]),
+            st.text(max_size=30),
+            st.text(max_size=20),
+        ),
+    )
+)
+def test_any_string_is_a_target_or_refused(url: str) -> None:
+    try:
+        target = parse_url(url)
+    except BlockedURL as err:
+        assert err.source == url
+        return
+    assert target.scheme in ("http", "https") and target.host and target.path.startswith("/")
