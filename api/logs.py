@@ -61,7 +61,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # https://user:password@host
     (re.compile(r"(?i)([a-z][a-z0-9+.-]*://[^/\s:@]+:)[^/\s@]+@"), rf"\1{MASK}@"),
 ]
-_SECRET_ENV = re.compile(r"(?i)^PARALLAX_\w*(KEY|TOKEN|SECRET|PASSWORD)\w*$")
+# PARALLAX_LLM_API_KEY and friends, and OPENAI_API_KEY (the llm engine's fallback).
+_SECRET_ENV = re.compile(r"(?i)^(PARALLAX_\w*(KEY|TOKEN|SECRET|PASSWORD)\w*|OPENAI_API_KEY)$")
 # Attributes every LogRecord has; anything else on a record came from ``extra=``.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "message",

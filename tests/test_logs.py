@@ -66,8 +66,10 @@ def test_each_secret_form_is_masked(text: str) -> None:
 
 def test_secret_env_values_are_masked_anywhere(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PARALLAX_LLM_API_KEY", "hunter2-plain-value")
+    monkeypatch.setenv("OPENAI_API_KEY", "other-plain-value")
     monkeypatch.setenv("PARALLAX_MAX_WORDS", "75")
     assert redact("connecting with hunter2-plain-value now") == "connecting with *** now"
+    assert redact("fallback other-plain-value") == "fallback ***"
     assert redact("budget 75 words") == "budget 75 words"  # only *KEY*/TOKEN/SECRET names
 
 
