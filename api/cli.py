@@ -32,9 +32,11 @@ Exit codes:
        were processed and the failures are listed under "errors"
   130  interrupted
 \b
-FILE may be '-' to read standard input. Defaults come from PARALLAX_*
-environment variables (PARALLAX_ENGINE, PARALLAX_MAX_WORDS,
-PARALLAX_SUMMARY_MAX_WORDS, PARALLAX_MAX_ARTICLE_BYTES); --engine llm
+FILE may be '-' to read standard input, or an http(s) URL to fetch
+(only public addresses unless PARALLAX_FETCH_ALLOWLIST names them).
+Defaults come from PARALLAX_* environment variables (PARALLAX_ENGINE,
+PARALLAX_MAX_WORDS, PARALLAX_SUMMARY_MAX_WORDS, PARALLAX_MAX_ARTICLE_BYTES,
+PARALLAX_FETCH_*, PARALLAX_LOG_LEVEL, PARALLAX_LOG_FORMAT); --engine llm
 reads PARALLAX_LLM_BASE_URL, PARALLAX_LLM_MODEL, PARALLAX_LLM_API_KEY and
 the other PARALLAX_LLM_* and PARALLAX_CACHE_* settings (see the README).
 """
@@ -72,7 +74,7 @@ Files = Annotated[
     list[str],
     typer.Argument(
         metavar="FILE",
-        help="Article files (.txt, .md, .html, .json); '-' reads standard input.",
+        help="Article files (.txt, .md, .html, .json) or http(s) URLs; '-' reads standard input.",
         show_default=False,
     ),
 ]

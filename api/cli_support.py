@@ -27,6 +27,7 @@ from api import engines
 from api.cli_progress import ProgressCallback, progress_bars
 from api.engines.base import Engine
 from api.errors import EngineUnavailable, InputError, ParallaxError, UsageError
+from api.logs import configure_logging, request_context
 from api.models import Article, ErrorEntry
 from api.settings import Settings, get_settings
 
@@ -81,6 +82,7 @@ def run_command(
         settings = load_settings()
         if overrides:
             settings = settings.model_copy(update=overrides)
+        configure_logging(settings.log_level, settings.log_format)
         chosen = fmt.value if fmt else format_for(output, default)
         check_output(output)
         articles, errors = _load(
@@ -92,7 +94,8 @@ def run_command(
         emit(text, output, chosen)
         return finish(final_errors)
 
-    execute(job, debug=debug)
+    with request_context():  # one id for every log line of this run
+        execute(job, debug=debug)
 
 
 def _load(
@@ -101,7 +104,11 @@ def _load(
     from api import ingest
 
     articles, errors = ingest.load_articles(
-        files, max_bytes=settings.max_article_bytes, keep_going=keep_going, stdin=_stdin(files)
+        files,
+        max_bytes=settings.max_article_bytes,
+        keep_going=keep_going,
+        stdin=_stdin(files),
+        settings=settings,
     )
     for err in errors:
         say("warning", f"{err.source}: {err.message} (skipped)")

@@ -6,7 +6,11 @@
     │   ├── BinaryInput           NUL bytes or mostly control characters
     │   ├── EncodingInputError    not valid UTF-8
     │   ├── InputTooLarge         over the configured byte cap
-    │   └── FormatInputError      a .json/.html file that does not parse as one
+    │   ├── FormatInputError      a .json/.html file that does not parse as one
+    │   └── FetchError            a URL could not be fetched: network, HTTP status, content
+    │       │                     type, too many redirects, timeout (``source`` is the URL)
+    │       └── BlockedURL        refused by the fetch policy (api/netguard.py) before any
+    │                             connection: scheme, credentials, or a non-public address
     ├── UsageError                options that make no sense (fewer than 2 articles, ...)
     └── EngineError               an engine failed (CLI exit 1, HTTP 502)
         ├── EngineUnavailable     the engine cannot run here (not configured, not built)
@@ -59,6 +63,14 @@ class InputTooLarge(InputError):
 
 class FormatInputError(InputError):
     code = "bad_format"
+
+
+class FetchError(InputError):
+    code = "fetch_failed"
+
+
+class BlockedURL(FetchError):
+    code = "blocked_url"
 
 
 class UsageError(ParallaxError):

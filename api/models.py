@@ -26,6 +26,13 @@ class ArticleInput(Model):
     outlet: str | None = None
     url: str | None = None
     published: str | None = None
+    author: str | None = None
+
+
+class UrlInput(Model):
+    """An article to fetch: ``{"url": ...}`` in a request, or a URL on the command line."""
+
+    url: str = Field(description="http(s) URL of the article page.", examples=["https://..."])
 
 
 class Article(Model):
@@ -36,7 +43,10 @@ class Article(Model):
     outlet: str
     url: str | None = None
     published: str | None = None
-    source: str = Field(description="Where it came from: a file path, '-', or 'request'.")
+    author: str | None = None
+    source: str = Field(
+        description="Where it came from: a file path, '-', a fetched URL, or 'request'."
+    )
     text: str
 
 

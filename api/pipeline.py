@@ -9,6 +9,7 @@ the offline engine) run in worker threads, so an event loop that hosts the pipel
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable, Sequence
 
@@ -29,6 +30,7 @@ from api.models import (
 from api.tokens import count_tokens
 
 Progress = Callable[[ProgressEvent], None]
+log = logging.getLogger(__name__)
 
 
 def _silent(_: ProgressEvent) -> None:
@@ -110,6 +112,12 @@ async def compare(
     )
     lap("brief")
     progress(ProgressEvent(stage="done", done=1, total=1))
+    # Counts and timings only: no article text at INFO (see api/logs.py).
+    log.info(
+        "comparison done",
+        extra={"articles": len(results), "claims": len(claims), "clusters": len(clusters)}
+        | {"failed": len(failures), "timings_ms": timings},
+    )
     return Comparison(
         articles=results,
         clusters=clusters,

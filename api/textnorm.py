@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["MAX_MARK_RUN", "normalize_text", "one_line"]
+__all__ = ["MAX_MARK_RUN", "clean_field", "normalize_text", "one_line"]
 
 # UAX #15 "stream-safe" limit. No real script stacks more than a handful of combining
 # marks; longer runs are "zalgo" noise, and CPython's canonical reordering is an
@@ -110,3 +110,8 @@ def normalize_text(text: str) -> str:
 def one_line(text: str) -> str:
     """Normalize ``text`` and fold it onto one line (for titles and outlet names)."""
     return " ".join(line for line in normalize_text(text).split("\n") if line)
+
+
+def clean_field(value: str | None) -> str | None:
+    """One-line, normalized metadata (title, outlet, ...); None when nothing is left."""
+    return (one_line(value) or None) if value is not None else None

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from api.engines.base import BriefRequest, CandidatePair, Verdict
 from api.engines.offline import OfflineEngine
@@ -14,6 +16,7 @@ from api.errors import EngineError
 from api.ingest import article_from_input, load_articles
 from api.models import Article, ArticleAnalysis, ArticleInput, Comparison, EngineInfo, Usage
 from api.pipeline import compare
+from api.settings import get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted(str(p) for p in (ROOT / "seeds").glob("*.txt"))
@@ -30,6 +33,17 @@ def run_compare(texts: Sequence[str], max_words: int = 75) -> Comparison:
     return asyncio.run(
         compare(articles, OfflineEngine(), max_words=max_words, summary_max_words=40)
     )
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No PARALLAX_* variables from the caller's environment, and fresh settings."""
+    for key in list(os.environ):
+        if key.startswith("PARALLAX_"):
+            monkeypatch.delenv(key)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
 
 
 @pytest.fixture
@@ -78,3 +92,10 @@ class FakeEngine:
 @pytest.fixture
 def fake_engine() -> Callable[..., FakeEngine]:
     return FakeEngine
+
+
+# Hypothesis profiles: CI runs more examples of the tests that leave max_examples to the
+# profile (tests/test_fuzz.py); .ci/run sets CI.
+hypothesis_settings.register_profile("ci", max_examples=500)
+hypothesis_settings.register_profile("dev", max_examples=100)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")

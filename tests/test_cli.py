@@ -10,7 +10,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,6 @@ from typer.testing import CliRunner
 from api.cli import app
 from api.errors import EngineError
 from api.models import Article, Comparison, ErrorEntry
-from api.settings import get_settings
 from tests.test_reports import make_comparison
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,14 +31,7 @@ COURIER = str(SEEDS / "harbour-courier.txt")
 COBBLE = str(SEEDS / "cobble-street-review.txt")
 
 
-@pytest.fixture(autouse=True)
-def clean_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for key in list(os.environ):
-        if key.startswith("PARALLAX_"):
-            monkeypatch.delenv(key)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("clean_env")  # no PARALLAX_* from the caller
 
 
 @pytest.fixture
