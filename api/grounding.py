@@ -14,6 +14,7 @@ import re
 from bisect import bisect_left
 
 from api.terms import content_terms
+from api.textnorm import normalize_text
 
 _FOLD = str.maketrans(
     {
@@ -70,6 +71,9 @@ class Locator:
 
     def find(self, quote: str, hint: int = 0) -> tuple[int, int] | None:
         """Offsets of ``quote`` in the text, preferring a hit at or after ``hint``."""
+        # The article went through normalize_text before any offset existed; a model
+        # echoing its raw source (zero-width, bidi, NBSP) gets the same treatment.
+        quote = normalize_text(quote)
         for candidate in dict.fromkeys((quote.strip(), quote.strip().strip(_WRAPPING))):
             if len(candidate) < MIN_QUOTE_CHARS:
                 continue

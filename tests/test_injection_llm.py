@@ -83,9 +83,8 @@ def test_invisible_characters_in_a_quote_still_map_to_exact_offsets(
     fake.enqueue(completion({"summary": "s", "claims": [claim(echoed)]}))
     engine = LLMEngine(llm_settings(tmp_path))
     result = asyncio.run(engine.analyze(article, 40))
-    # Today the locator drops such a quote (counted); if it learns to normalize quotes,
-    # the claim must be an exact slice of the clean text.
-    assert len(result.claims) + engine.usage.dropped_ungrounded == 1
+    # The quote is normalized like the article was, so it is found, as an exact slice.
+    assert len(result.claims) == 1 and engine.usage.dropped_ungrounded == 0
     for c in result.claims:
         assert article.text[c.evidence.start : c.evidence.end] == c.evidence.quote
         assert not set(INVISIBLE) & set(c.evidence.quote)
