@@ -8,6 +8,9 @@
     │   ├── InputTooLarge         over the configured byte cap
     │   └── FormatInputError      a .json/.html file that does not parse as one
     ├── UsageError                options that make no sense (fewer than 2 articles, ...)
+    ├── NotFound                  no such job (HTTP 404)
+    ├── ConflictError             clashes with a job's state: an Idempotency-Key reused
+    │                             with another body, the report of an unfinished job (409)
     └── EngineError               an engine failed (CLI exit 1, HTTP 502)
         └── EngineUnavailable     the engine cannot run here (not configured, not built)
 
@@ -53,6 +56,14 @@ class FormatInputError(InputError):
 
 class UsageError(ParallaxError):
     code = "usage_error"
+
+
+class NotFound(ParallaxError):
+    code = "not_found"
+
+
+class ConflictError(ParallaxError):
+    code = "conflict"
 
 
 class EngineError(ParallaxError):

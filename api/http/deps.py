@@ -1,0 +1,45 @@
+"""Dependencies that routes declare by type: ``settings: SettingsDep`` and so on.
+
+Everything lives on ``app.state`` (built by :func:`api.http.app.create_app`), so a test
+gets its own settings, database and engine by building its own app, or swaps one with
+``app.dependency_overrides``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, cast
+
+from fastapi import Depends, Request
+
+from api.http.metrics import Metrics
+from api.jobs.runner import EngineFactory, JobRunner
+from api.jobs.store import JobStore
+from api.settings import Settings
+
+
+def get_settings(request: Request) -> Settings:
+    return cast(Settings, request.app.state.settings)
+
+
+def get_store(request: Request) -> JobStore:
+    return cast(JobStore, request.app.state.store)
+
+
+def get_runner(request: Request) -> JobRunner:
+    return cast(JobRunner, request.app.state.runner)
+
+
+def get_engine_factory(request: Request) -> EngineFactory:
+    """The engine chooser: ``engines(name, settings)`` builds the named engine."""
+    return cast(EngineFactory, request.app.state.engine_factory)
+
+
+def get_metrics(request: Request) -> Metrics:
+    return cast(Metrics, request.app.state.metrics)
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+StoreDep = Annotated[JobStore, Depends(get_store)]
+RunnerDep = Annotated[JobRunner, Depends(get_runner)]
+EngineDep = Annotated[EngineFactory, Depends(get_engine_factory)]
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]
