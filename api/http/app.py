@@ -12,12 +12,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api import engines
 from api.http import problems
-from api.http.auth import require_api_key
 from api.http.metrics import Metrics
 from api.http.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from api.http.problems import Problem
@@ -75,12 +74,10 @@ def create_app(
     app.state.metrics = metrics
     problems.install(app)
 
-    v1 = APIRouter(prefix="/v1", dependencies=[Depends(require_api_key)])
-    v1.include_router(summaries.router)
-    v1.include_router(comparisons.router)
-    v1.include_router(events.router)
-    app.include_router(v1)
-    app.include_router(health.router)
+    # Each router carries its own /v1 prefix and auth, so a route's path is its full
+    # template (the metrics' route label) whatever FastAPI does with included routers.
+    for router in (summaries.router, comparisons.router, events.router, health.router):
+        app.include_router(router)
     _register_problem_schema(app)
 
     # Added innermost first: the request context wraps everything, so even a 413 or a

@@ -103,6 +103,10 @@ class JobRunner:
             if not watchers:
                 self._watchers.pop(job_id, None)
 
+    def watchers(self, job_id: str) -> int:
+        """How many are listening to this job's events right now."""
+        return len(self._watchers.get(job_id, ()))
+
     async def wait(self, job_id: str, timeout: float) -> None:
         """Return when the job has finished, or after ``timeout`` seconds."""
         async with self.watch(job_id) as events:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from api.errors import ConflictError, NotFound
+from api.http.auth import require_api_key
 from api.http.deps import EngineDep, RunnerDep, SettingsDep, StoreDep
 from api.http.limits import checked_articles, chosen_engine
 from api.http.problems import problem_responses, request_id_of
@@ -22,7 +23,7 @@ from api.models import Comparison
 from api.reports.html import render_comparison_html
 from api.reports.markdown import render_comparison_md
 
-router = APIRouter(tags=["comparisons"])
+router = APIRouter(prefix="/v1", tags=["comparisons"], dependencies=[Depends(require_api_key)])
 
 MAX_WAIT_SECONDS = 120.0
 JOB_HEADERS = {"Location": {"description": "URL of the job.", "schema": {"type": "string"}}}
@@ -44,7 +45,7 @@ JOB_HEADERS = {"Location": {"description": "URL of the job.", "schema": {"type":
             "headers": JOB_HEADERS,
         },
         202: {"model": Job, "description": "Accepted: queued or running.", "headers": JOB_HEADERS},
-        **problem_responses(401, 409, 413, 422, 503),
+        **problem_responses(400, 401, 409, 413, 422, 503),
     },
 )
 async def create_comparison(

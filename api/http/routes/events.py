@@ -11,10 +11,11 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
 
 from api.errors import NotFound
+from api.http.auth import require_api_key
 from api.http.deps import RunnerDep, StoreDep
 from api.http.problems import problem_responses
 from api.jobs.models import Job
@@ -22,7 +23,7 @@ from api.jobs.runner import JobEvent
 from api.jobs.store import JobStore
 from api.models import Model
 
-router = APIRouter(tags=["comparisons"])
+router = APIRouter(prefix="/v1", tags=["comparisons"], dependencies=[Depends(require_api_key)])
 
 KEEPALIVE_SECONDS = 10.0
 EXAMPLE = (

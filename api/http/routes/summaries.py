@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from pydantic import ConfigDict, Field
 
 from api import pipeline
+from api.http.auth import require_api_key
 from api.http.deps import EngineDep, MetricsDep, SettingsDep
 from api.http.limits import checked_articles, chosen_engine
 from api.http.problems import problem_responses
 from api.jobs.models import SEED_TEXTS, EngineName, WordBudget
 from api.models import ArticleInput, Model, Summaries
 
-router = APIRouter(tags=["summaries"])
+router = APIRouter(prefix="/v1", tags=["summaries"], dependencies=[Depends(require_api_key)])
 
 
 class SummariesRequest(Model):
@@ -41,7 +42,7 @@ class SummariesRequest(Model):
     summary="Summarize articles and list their claims",
     description="Synchronous. Articles that fail are listed under `errors`; the others "
     "are summarized.",
-    responses=problem_responses(401, 413, 422, 502, 503),
+    responses=problem_responses(400, 401, 413, 422, 502, 503),
 )
 async def create_summaries(
     body: SummariesRequest, settings: SettingsDep, engines: EngineDep, metrics: MetricsDep
