@@ -36,6 +36,9 @@ class Settings(BaseSettings):
         500_000, ge=1, description="Most article tokens (cl100k) in one HTTP request."
     )
     job_workers: int = Field(4, ge=1, le=64, description="Comparison jobs run at once.")
+    cpu_threads: int = Field(
+        2, ge=1, le=64, description="Worker threads of the service's CPU-bound steps."
+    )
 
     @field_validator("api_keys", "cors_origins", mode="before")
     @classmethod

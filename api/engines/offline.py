@@ -19,7 +19,7 @@ ALGORITHM = "parallax-offline-1"
 
 
 class OfflineEngine:
-    """Stateless. Analysis runs in a worker thread so that it never blocks the loop."""
+    """Stateless. Its CPU work runs in worker threads so that it never blocks the loop."""
 
     @property
     def info(self) -> EngineInfo:
@@ -40,9 +40,15 @@ class OfflineEngine:
         )
 
     async def judge(self, pairs: Sequence[CandidatePair]) -> list[Verdict]:
-        return [alignment.assess(p, alignment.MIDDLE) for p in pairs]
+        return await asyncio.to_thread(
+            lambda: [alignment.assess(p, alignment.MIDDLE) for p in pairs]
+        )
 
     async def brief(self, request: BriefRequest) -> str:
+        return await asyncio.to_thread(self._brief, request)
+
+    @staticmethod
+    def _brief(request: BriefRequest) -> str:
         # A sentence gains the share of outlets that report its claims beyond its own.
         total = max(len(request.articles) - 1, 1)
         support: dict[str, float] = {}

@@ -8,7 +8,9 @@ worker; scale by running more databases, not more workers on one).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -46,6 +48,12 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The pipeline's CPU steps run in the loop's default executor. Python threads
+        # share one GIL, so threads beyond the cores add no speed, only a longer wait
+        # for the loop each time it needs the GIL: /healthz p99 under 200 comparisons
+        # went from ~170 ms (6 threads) to ~70 ms (2) on a 2-core machine.
+        cpu = ThreadPoolExecutor(settings.cpu_threads, thread_name_prefix="parallax-cpu")
+        asyncio.get_running_loop().set_default_executor(cpu)
         store = JobStore(settings.db_path)
         await store.open()
         runner = JobRunner(store, settings, factory, on_finish=metrics.job_finished)
@@ -57,6 +65,7 @@ def create_app(
         finally:
             await runner.stop()
             await store.close()
+            cpu.shutdown(wait=False, cancel_futures=True)
 
     app = FastAPI(
         title="Parallax",

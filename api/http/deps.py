@@ -1,8 +1,10 @@
 """Dependencies that routes declare by type: ``settings: SettingsDep`` and so on.
 
-Everything lives on ``app.state`` (built by :func:`api.http.app.create_app`), so a test
-gets its own settings, database and engine by building its own app, or swaps one with
-``app.dependency_overrides``.
+Everything lives on ``app.state`` (built by :func:`api.http.app.create_app`), so a
+test gets its own settings, database and engine by building its own app, or swaps one
+with ``app.dependency_overrides``. They are ``async`` although they never wait:
+FastAPI runs a plain ``def`` dependency in a worker thread, which costs more than the
+lookup itself.
 """
 
 from __future__ import annotations
@@ -17,24 +19,24 @@ from api.jobs.store import JobStore
 from api.settings import Settings
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return cast(Settings, request.app.state.settings)
 
 
-def get_store(request: Request) -> JobStore:
+async def get_store(request: Request) -> JobStore:
     return cast(JobStore, request.app.state.store)
 
 
-def get_runner(request: Request) -> JobRunner:
+async def get_runner(request: Request) -> JobRunner:
     return cast(JobRunner, request.app.state.runner)
 
 
-def get_engine_factory(request: Request) -> EngineFactory:
+async def get_engine_factory(request: Request) -> EngineFactory:
     """The engine chooser: ``engines(name, settings)`` builds the named engine."""
     return cast(EngineFactory, request.app.state.engine_factory)
 
 
-def get_metrics(request: Request) -> Metrics:
+async def get_metrics(request: Request) -> Metrics:
     return cast(Metrics, request.app.state.metrics)
 
 
