@@ -77,6 +77,22 @@ def free_port() -> int:
         return port
 
 
+def wait_until_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    """Return once ``url``/healthz answers 200; fail if ``proc`` exits or time runs out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited with {proc.returncode} during start-up")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the server did not start within {timeout:.0f} s")
+        time.sleep(0.05)
+
+
 @contextmanager
 def local_server(env: dict[str, str]) -> Iterator[str]:
     """``parallax serve`` on loopback with a throw-away database; yields its URL."""
@@ -93,18 +109,7 @@ def local_server(env: dict[str, str]) -> Iterator[str]:
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                if proc.poll() is not None:
-                    raise SystemExit(f"the server exited with {proc.returncode} during start-up")
-                try:
-                    if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise SystemExit("the server did not start within 60 s")
-                time.sleep(0.1)
+            wait_until_healthy(url, proc)
             yield url
         finally:
             proc.terminate()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,17 +18,11 @@ from typing import Any
 
 import httpx
 
+from bench.http_load import free_port, wait_until_healthy
 from tests.conftest import ROOT
 from tests.http_support import seed_body
 
 DELAY = 1.5  # seconds the slow engine's brief takes
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @contextmanager
@@ -41,16 +34,7 @@ def server(db: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert proc.poll() is None, "the server exited during start-up"
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.05)
+        wait_until_healthy(f"http://127.0.0.1:{port}", proc, timeout=30)
         yield proc
     finally:
         if proc.poll() is None:
