@@ -36,7 +36,7 @@ CHECKS = [
     response_schema_conformance,
     negative_data_rejection,
 ]
-MAX_EXAMPLES = 25
+MAX_EXAMPLES = 50
 KEY = "schema-test-key"
 WITH_INPUT = [
     ("POST", "/v1/summaries"),

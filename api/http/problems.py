@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import ConfigDict, Field
+from pydantic import Field
 from starlette.exceptions import HTTPException
 
 from api.errors import (
@@ -27,6 +27,7 @@ from api.errors import (
     ParallaxError,
     UsageError,
 )
+from api.jobs.models import with_examples
 from api.models import Model
 
 MEDIA_TYPE = "application/problem+json"
@@ -51,21 +52,16 @@ class FieldError(Model):
 class Problem(Model):
     """An error, as ``application/problem+json`` (RFC 9457)."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "type": "urn:parallax:problem:validation_error",
-                    "title": "Unprocessable Content",
-                    "status": 422,
-                    "detail": "articles[0].text: Field required",
-                    "code": "validation_error",
-                    "request_id": "4f1c9b0e2a6d4c7e",
-                    "errors": [{"field": "articles[0].text", "message": "Field required"}],
-                }
-            ]
-        },
+    model_config = with_examples(
+        {
+            "type": "urn:parallax:problem:validation_error",
+            "title": "Unprocessable Content",
+            "status": 422,
+            "detail": "articles[0].text: Field required",
+            "code": "validation_error",
+            "request_id": "4f1c9b0e2a6d4c7e",
+            "errors": [{"field": "articles[0].text", "message": "Field required"}],
+        }
     )
 
     type: str = Field(description="URN naming the kind of problem: urn:parallax:problem:<code>.")

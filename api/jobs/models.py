@@ -8,13 +8,19 @@ as JSON so that a job interrupted by a crash can run again from it alone.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
 
 from api.models import ArticleInput, Comparison, Model
 
 EngineName = Literal["offline", "llm"]
+
+
+def with_examples(*examples: dict[str, Any]) -> ConfigDict:
+    """A boundary model's config (extra fields refused) with OpenAPI examples."""
+    return ConfigDict(extra="forbid", json_schema_extra={"examples": list(examples)})
+
 
 SEED_TEXTS = (
     "Ukraine's garrison of about 12,000 soldiers in the Kursk region is under heavy "
@@ -29,19 +35,14 @@ WordBudget = Annotated[int | None, Field(ge=10, le=2000)]
 class ComparisonRequest(Model):
     """Body of ``POST /v1/comparisons``: two or more articles and options."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "articles": [
-                        {"text": SEED_TEXTS[0], "outlet": "The Northern Ledger"},
-                        {"text": SEED_TEXTS[1], "outlet": "The Harbour Courier"},
-                    ],
-                    "max_words": 75,
-                }
-            ]
-        },
+    model_config = with_examples(
+        {
+            "articles": [
+                {"text": SEED_TEXTS[0], "outlet": "The Northern Ledger"},
+                {"text": SEED_TEXTS[1], "outlet": "The Harbour Courier"},
+            ],
+            "max_words": 75,
+        }
     )
 
     articles: Annotated[list[ArticleInput], Field(min_length=2)] = Field(
@@ -81,6 +82,19 @@ class JobError(Model):
 
 class Job(Model):
     """A comparison job; ``result`` is there once the status is done or partial."""
+
+    model_config = with_examples(
+        {
+            "id": "cef9e8f0ef9e491d8f0c66b431c24409",
+            "status": "running",
+            "progress": {"stage": "analyze", "done": 1, "total": 3, "detail": "a1"},
+            "engine": "offline",
+            "created_at": "2026-11-25T14:21:17.899+00:00",
+            "updated_at": "2026-11-25T14:21:17.930+00:00",
+            "attempts": 1,
+            "error": None,
+        }
+    )
 
     id: str
     status: JobStatus

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from api import pipeline
 from api.http.auth import require_api_key
 from api.http.deps import EngineDep, MetricsDep, SettingsDep
 from api.http.limits import checked_articles, chosen_engine
 from api.http.problems import problem_responses
-from api.jobs.models import SEED_TEXTS, EngineName, WordBudget
+from api.jobs.models import SEED_TEXTS, EngineName, WordBudget, with_examples
 from api.models import ArticleInput, Model, Summaries
 
 router = APIRouter(prefix="/v1", tags=["summaries"], dependencies=[Depends(require_api_key)])
@@ -21,11 +21,8 @@ router = APIRouter(prefix="/v1", tags=["summaries"], dependencies=[Depends(requi
 class SummariesRequest(Model):
     """Body of ``POST /v1/summaries``: one or more articles."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [{"articles": [{"text": SEED_TEXTS[0], "outlet": "The Northern Ledger"}]}]
-        },
+    model_config = with_examples(
+        {"articles": [{"text": SEED_TEXTS[0], "outlet": "The Northern Ledger"}]}
     )
 
     articles: Annotated[list[ArticleInput], Field(min_length=1)] = Field(
