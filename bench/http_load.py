@@ -12,8 +12,11 @@ responsiveness under load. Two runs:
 
 - ``offline``: the default engine;
 - ``llm``: ``engine: llm`` against an OpenAI-compatible server (a fake one on
-  loopback): the server is started with ``PARALLAX_LLM_BASE_URL=--llm-base-url``.
-  Skipped, with the reason, when no ``--llm-base-url`` is given.
+  loopback): the server is started with ``PARALLAX_LLM_BASE_URL=--llm-base-url``
+  (other ``PARALLAX_LLM_*`` variables in this script's environment pass through).
+  The limiter must hold: the run reports ``server_5xx``, which must be 0. Skipped,
+  with the reason, when no ``--llm-base-url`` is given. With ``--url`` both runs go
+  to that server, which must then already be configured for the llm engine.
 
 An error is a transport failure, any status other than 200/202 on the POST, or a job
 that ends failed. Prints one JSON object.
