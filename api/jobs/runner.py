@@ -136,6 +136,12 @@ class JobRunner:
                 raise
             finally:
                 self._running.pop(job_id, None)
+            if not task.cancelled() and (error := task.exception()) is not None:
+                # Only the store can fail here; the job stays 'running' in the database
+                # and runs again on the next start.
+                log.error(
+                    "job runner error", exc_info=error, extra={"job_id": job_id, "request_id": None}
+                )
 
     async def _run(self, job_id: str) -> None:
         if not await self._store.start(job_id):
