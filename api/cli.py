@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
-from api.cli_support import EXIT_INTERRUPTED, PROG, Loaded, run_command
+from api.cli_support import EXIT_INTERRUPTED, PROG, Loaded, execute, run_command
 from api.models import ErrorEntry
 from api.reports.html import render_comparison_html
 from api.reports.markdown import render_comparison_md, render_summaries_md
@@ -275,6 +275,34 @@ def _dry_run(run: Loaded, max_words: int | None, summary_words: int | None) -> s
         )
     )
     return plan.model_dump_json(indent=2) if run.fmt == "json" else plan.render()
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 8000,
+    debug: DebugOpt = False,
+) -> None:
+    """Run the HTTP API (one uvicorn process; jobs live in PARALLAX_DB_PATH)."""
+
+    def job() -> int:
+        import logging
+
+        import uvicorn
+
+        from api.cli_support import load_settings
+        from api.http import create_app
+
+        app = create_app(load_settings())
+        if not logging.getLogger().handlers:
+            logging.basicConfig(
+                level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+            )
+        # access_log off: the service logs each request itself, with its request id.
+        uvicorn.run(app, host=host, port=port, access_log=False)
+        return 0
+
+    execute(job, debug=debug)
 
 
 def main() -> None:

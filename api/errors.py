@@ -12,6 +12,9 @@
     │       └── BlockedURL        refused by the fetch policy (api/netguard.py) before any
     │                             connection: scheme, credentials, or a non-public address
     ├── UsageError                options that make no sense (fewer than 2 articles, ...)
+    ├── NotFound                  no such job (HTTP 404)
+    ├── ConflictError             clashes with a job's state: an Idempotency-Key reused
+    │                             with another body, the report of an unfinished job (409)
     └── EngineError               an engine failed (CLI exit 1, HTTP 502)
         ├── EngineUnavailable     the engine cannot run here (not configured, not built)
         └── LLMError              an LLM call failed; carries its evidence (below)
@@ -75,6 +78,14 @@ class BlockedURL(FetchError):
 
 class UsageError(ParallaxError):
     code = "usage_error"
+
+
+class NotFound(ParallaxError):
+    code = "not_found"
+
+
+class ConflictError(ParallaxError):
+    code = "conflict"
 
 
 class EngineError(ParallaxError):

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 from api import alignment
 from api.blocking import candidate_pairs
-from api.engines.base import BriefRequest, Engine
+from api.engines.base import BriefRequest, CandidatePair, Engine
 from api.errors import EngineError, ParallaxError, UsageError
 from api.models import (
     Article,
@@ -50,7 +50,7 @@ async def summarize(
     return Summaries(
         articles=results,
         engine=engine.info,
-        usage=_usage(engine, articles),
+        usage=await _usage(engine, articles),
         errors=[*errors, *failures],
     )
 
@@ -88,10 +88,7 @@ async def compare(
     pairs = await asyncio.to_thread(candidate_pairs, claims)
     lap("blocking")
     progress(ProgressEvent(stage="align", done=1, total=3, detail="judging"))
-    decisions = [
-        alignment.Decision(p, alignment.assess(p)) for p in pairs if not alignment.is_ambiguous(p)
-    ]
-    ambiguous = [p for p in pairs if alignment.is_ambiguous(p)]
+    decisions, ambiguous = await asyncio.to_thread(_settle, pairs)
     if ambiguous:
         verdicts = await engine.judge(ambiguous)
         decisions.extend(alignment.Decision(p, v) for p, v in zip(ambiguous, verdicts, strict=True))
@@ -124,7 +121,7 @@ async def compare(
         summary=summary,
         omissions=alignment.omissions(ids, clusters),
         engine=engine.info,
-        usage=_usage(engine, articles),
+        usage=await _usage(engine, articles),
         errors=[*errors, *failures],
         max_words=max_words,
         timings_ms=timings,
@@ -171,7 +168,17 @@ async def _analyze_all(
     return results, failures
 
 
-def _usage(engine: Engine, articles: Sequence[Article]) -> Usage:
-    return engine.usage.model_copy(
-        update={"article_tokens": sum(count_tokens(a.text) for a in articles)}
-    )
+def _settle(
+    pairs: Sequence[CandidatePair],
+) -> tuple[list[alignment.Decision], list[CandidatePair]]:
+    """The pairs the rules are sure of, decided; and the ambiguous ones, for the judge."""
+    decisions = [
+        alignment.Decision(p, alignment.assess(p)) for p in pairs if not alignment.is_ambiguous(p)
+    ]
+    return decisions, [p for p in pairs if alignment.is_ambiguous(p)]
+
+
+async def _usage(engine: Engine, articles: Sequence[Article]) -> Usage:
+    # Counting tokens of every article is CPU work: off the loop, like the other steps.
+    tokens = await asyncio.to_thread(lambda: sum(count_tokens(a.text) for a in articles))
+    return engine.usage.model_copy(update={"article_tokens": tokens})

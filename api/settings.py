@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, BaseModel, Field, field_validator
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -63,9 +63,10 @@ class Settings(BaseSettings):
         "text", description="Log lines as JSON objects or as readable text."
     )
 
-    @field_validator("fetch_allowlist", mode="before")
+    @field_validator("fetch_allowlist", "api_keys", "cors_origins", mode="before")
     @classmethod
     def _split_commas(cls, value: Any) -> Any:
+        # An environment variable holds a comma-separated list, not JSON.
         if isinstance(value, str):
             return [entry.strip() for entry in value.split(",") if entry.strip()]
         return value
@@ -112,6 +113,24 @@ class Settings(BaseSettings):
         default_factory=_default_cache_path, description="SQLite file of cached LLM replies."
     )
     cache: bool = Field(True, description="Use the LLM reply cache (--no-cache turns it off).")
+
+    # The HTTP service (api.http, api.jobs).
+    db_path: Path = Field(Path("parallax.db"), description="SQLite file of comparison jobs.")
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list, description="Comma-separated Bearer keys; empty = no auth."
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated origins allowed by CORS ('*' = any)."
+    )
+    max_body_bytes: int = Field(10_000_000, ge=1, description="Largest accepted HTTP body.")
+    max_articles: int = Field(100, ge=2, description="Most articles in one HTTP request.")
+    max_request_tokens: int = Field(
+        500_000, ge=1, description="Most article tokens (cl100k) in one HTTP request."
+    )
+    job_workers: int = Field(4, ge=1, le=64, description="Comparison jobs run at once.")
+    cpu_threads: int = Field(
+        2, ge=1, le=64, description="Worker threads of the service's CPU-bound steps."
+    )
 
 
 @lru_cache(maxsize=1)

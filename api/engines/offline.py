@@ -21,7 +21,7 @@ ALGORITHM = "parallax-offline-1"
 
 
 class OfflineEngine:
-    """Stateless. Analysis runs in a worker thread so that it never blocks the loop."""
+    """Stateless. Its CPU work runs in worker threads so that it never blocks the loop."""
 
     @property
     def info(self) -> EngineInfo:
@@ -42,7 +42,9 @@ class OfflineEngine:
         )
 
     async def judge(self, pairs: Sequence[CandidatePair]) -> list[Verdict]:
-        return [alignment.assess(p, alignment.MIDDLE) for p in pairs]
+        return await asyncio.to_thread(
+            lambda: [alignment.assess(p, alignment.MIDDLE) for p in pairs]
+        )
 
     async def brief(self, request: BriefRequest) -> str:
         return await asyncio.to_thread(self._brief, request)

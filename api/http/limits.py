@@ -1,0 +1,81 @@
+"""The caps on one request's articles, checked before any work is accepted.
+
+Count, bytes of each text and total tokens are each configurable (PARALLAX_MAX_ARTICLES,
+PARALLAX_MAX_ARTICLE_BYTES, PARALLAX_MAX_REQUEST_TOKENS). Normalizing and counting
+tokens of megabytes of text is CPU work, so it runs in a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from api.engines.base import Engine
+from api.errors import EncodingInputError, EngineUnavailable, InputTooLarge, UsageError
+from api.ingest import articles_from_inputs
+from api.jobs.runner import EngineFactory
+from api.models import Article, ArticleInput
+from api.settings import Settings
+from api.tokens import count_tokens
+
+FIELD = "articles"
+
+
+async def checked_articles(inputs: Sequence[ArticleInput], settings: Settings) -> list[Article]:
+    """Normalized articles a1, a2, ...; an InputError names the article's index."""
+    if len(inputs) > settings.max_articles:
+        raise InputTooLarge(
+            f"{len(inputs)} articles; at most {settings.max_articles} per request",
+            source=FIELD,
+        )
+    for index, item in enumerate(inputs):
+        _check_encodable(item, index)
+        size = len(item.text.encode("utf-8"))
+        if size > settings.max_article_bytes:
+            raise InputTooLarge(
+                f"the text is {size} bytes; at most {settings.max_article_bytes} per article",
+                source=f"{FIELD}[{index}].text",
+            )
+    return await asyncio.to_thread(_normalize_and_count, inputs, settings.max_request_tokens)
+
+
+def _check_encodable(item: ArticleInput, index: int) -> None:
+    # JSON can carry lone surrogates ("\ud800"), which are not text and cannot be
+    # written back out: refuse them here, naming the field.
+    for name, value in item:
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise EncodingInputError(
+                    "contains a lone surrogate (\\ud800-\\udfff), which is not text",
+                    source=f"{FIELD}[{index}].{name}",
+                ) from None
+
+
+def _normalize_and_count(inputs: Sequence[ArticleInput], max_tokens: int) -> list[Article]:
+    articles = articles_from_inputs(inputs, field=FIELD)
+    tokens = sum(count_tokens(a.text) for a in articles)
+    if tokens > max_tokens:
+        raise InputTooLarge(
+            f"the articles come to {tokens} tokens; at most {max_tokens} per request",
+            source=FIELD,
+        )
+    return articles
+
+
+def chosen_engine(
+    requested: str | None, settings: Settings, engines: EngineFactory
+) -> tuple[str, Engine]:
+    """The engine a request runs on: its own choice, else the server's default.
+
+    An engine the client named but this server cannot run is the client's problem
+    (422 naming ``engine``); the server's own default not running is the server's (503).
+    """
+    name = requested or settings.engine
+    try:
+        return name, engines(name, settings)
+    except EngineUnavailable as exc:
+        if requested is None:
+            raise
+        raise UsageError(exc.message, source="engine") from exc

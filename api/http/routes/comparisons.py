@@ -1,0 +1,160 @@
+"""``/v1/comparisons``: create a durable job, read it, cancel it, render its report.
+
+The job is in the database before the 202 goes out, so an accepted comparison
+survives a crash. Results are stored as JSON and spliced into the response as they
+are, rather than parsed and re-serialized on the event loop.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+
+from api.errors import ConflictError, NotFound
+from api.http.auth import require_api_key
+from api.http.deps import EngineDep, RunnerDep, SettingsDep, StoreDep
+from api.http.limits import checked_articles, chosen_engine
+from api.http.problems import problem_responses, request_id_of
+from api.jobs.models import ComparisonRequest, Job, JobStatus
+from api.jobs.store import JobStore, StoredJob
+from api.models import Comparison
+from api.reports.html import render_comparison_html
+from api.reports.markdown import render_comparison_md
+
+router = APIRouter(prefix="/v1", tags=["comparisons"], dependencies=[Depends(require_api_key)])
+
+MAX_WAIT_SECONDS = 120.0
+JOB_HEADERS = {"Location": {"description": "URL of the job.", "schema": {"type": "string"}}}
+
+
+@router.post(
+    "/comparisons",
+    status_code=202,
+    summary="Start a comparison job",
+    description="Creates a durable job and returns it (202, `Location` names it). With "
+    "`?wait=S` the call waits up to S seconds and returns 200 with the result if the "
+    "job finished in time. A retried POST with the same `Idempotency-Key` returns the "
+    "same job; the same key with a different body is a 409.",
+    response_model=Job,
+    responses={
+        200: {
+            "model": Job,
+            "description": "The job finished within `wait`, or earlier.",
+            "headers": JOB_HEADERS,
+        },
+        202: {"model": Job, "description": "Accepted: queued or running.", "headers": JOB_HEADERS},
+        **problem_responses(400, 401, 409, 413, 422, 503),
+    },
+)
+async def create_comparison(
+    body: ComparisonRequest,
+    request: Request,
+    settings: SettingsDep,
+    store: StoreDep,
+    runner: RunnerDep,
+    engines: EngineDep,
+    wait: Annotated[
+        float | None,
+        Query(ge=0, le=MAX_WAIT_SECONDS, description="Seconds to wait for the result."),
+    ] = None,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=255,
+            description="Makes a retried POST return the job the first one created.",
+        ),
+    ] = None,
+) -> Response:
+    engine_name, _ = chosen_engine(body.engine, settings, engines)
+    await checked_articles(body.articles, settings)
+    request_json = body.model_copy(update={"engine": engine_name}).model_dump_json()
+    job, created = await store.create(
+        engine=engine_name,
+        request_json=request_json,
+        request_hash=hashlib.sha256(request_json.encode()).hexdigest(),
+        idempotency_key=idempotency_key,
+        request_id=request_id_of(request),
+    )
+    if created:
+        runner.submit(job.id)
+    if wait:
+        await runner.wait(job.id, wait)
+    stored = await _stored(store, job.id)
+    status = 200 if stored.job.status.finished else 202
+    return _job_response(stored, status, headers={"Location": f"/v1/comparisons/{job.id}"})
+
+
+@router.get(
+    "/comparisons/{job_id}",
+    summary="Read a job; its result once done",
+    response_model=Job,
+    responses=problem_responses(401, 404, 422),
+)
+async def get_comparison(job_id: str, store: StoreDep) -> Response:
+    return _job_response(await _stored(store, job_id), 200)
+
+
+@router.delete(
+    "/comparisons/{job_id}",
+    summary="Cancel a queued or running job",
+    response_model=Job,
+    responses=problem_responses(401, 404, 409, 422),
+)
+async def cancel_comparison(job_id: str, store: StoreDep, runner: RunnerDep) -> Response:
+    stored = await _stored(store, job_id)
+    if not await runner.cancel(job_id):
+        stored = await _stored(store, job_id)
+        raise ConflictError(f"job {job_id} has already finished ({stored.job.status.value})")
+    return _job_response(await _stored(store, job_id), 200)
+
+
+@router.get(
+    "/comparisons/{job_id}/report",
+    summary="The comparison's report, in Markdown or HTML",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The report.",
+            "content": {
+                "text/markdown": {"schema": {"type": "string"}},
+                "text/html": {"schema": {"type": "string"}},
+            },
+        },
+        **problem_responses(401, 404, 409, 422),
+    },
+)
+async def get_report(
+    job_id: str,
+    store: StoreDep,
+    format: Annotated[Literal["md", "html"], Query(description="md or html.")] = "md",
+) -> Response:
+    stored = await _stored(store, job_id)
+    if stored.result_json is None:
+        raise ConflictError(
+            f"job {job_id} has no result ({stored.job.status.value}); a report needs a "
+            "job that is done or partial"
+        )
+    result = Comparison.model_validate_json(stored.result_json)
+    if format == "html":
+        return Response(render_comparison_html(result), media_type="text/html")
+    return Response(render_comparison_md(result), media_type="text/markdown")
+
+
+async def _stored(store: JobStore, job_id: str) -> StoredJob:
+    stored = await store.get(job_id)
+    if stored is None:
+        raise NotFound(f"no comparison job {job_id!r}", source="job_id")
+    return stored
+
+
+def _job_response(
+    stored: StoredJob, status: int, headers: dict[str, str] | None = None
+) -> Response:
+    body = stored.job.model_dump_json(exclude={"result"})
+    if stored.result_json is not None and stored.job.status in (JobStatus.done, JobStatus.partial):
+        body = body[:-1] + ',"result":' + stored.result_json + "}"
+    return Response(body, status_code=status, media_type="application/json", headers=headers)

@@ -1,0 +1,1 @@
+"""Durable comparison jobs: a SQLite store and an in-process runner."""
