@@ -26,7 +26,6 @@ from api.textnorm import clean_field, normalize_text
 
 __all__ = [
     "article_from_input",
-    "articles_from_inputs",
     "is_url",
     "load_articles",
     "load_path",
@@ -70,15 +69,6 @@ def article_from_input(inp: ArticleInput, *, article_id: str, source: str) -> Ar
         source=source,
         text=text,
     )
-
-
-def articles_from_inputs(inputs: Sequence[ArticleInput], *, field: str) -> list[Article]:
-    """Articles a1, a2, ... from a request's list; an error names the item, as in
-    ``articles[2]``, and so does each article's ``source``."""
-    return [
-        article_from_input(inp, article_id=f"a{n}", source=f"{field}[{n - 1}]")
-        for n, inp in enumerate(inputs, 1)
-    ]
 
 
 def load_articles(

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 
 class Model(BaseModel):
@@ -33,6 +33,22 @@ class UrlInput(Model):
     """An article to fetch: ``{"url": ...}`` in a request, or a URL on the command line."""
 
     url: str = Field(description="http(s) URL of the article page.", examples=["https://..."])
+
+
+def _item_kind(value: object) -> str:
+    # An inline article has text (and may carry its url as metadata); otherwise a url
+    # item is to be fetched. One branch, so a validation error names one field.
+    if isinstance(value, dict):
+        return "UrlInput" if "text" not in value and "url" in value else "ArticleInput"
+    return type(value).__name__
+
+
+ArticleItem = Annotated[
+    Annotated[ArticleInput, Tag("ArticleInput")] | Annotated[UrlInput, Tag("UrlInput")],
+    Discriminator(_item_kind),
+]
+"""One article of a request: inline ``{text, ...}`` or ``{url}`` to fetch."""
+ITEM_TAGS = frozenset({"ArticleInput", "UrlInput"})
 
 
 class Article(Model):

@@ -99,3 +99,18 @@ def fake_engine() -> Callable[..., FakeEngine]:
 hypothesis_settings.register_profile("ci", max_examples=500)
 hypothesis_settings.register_profile("dev", max_examples=100)
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+@pytest.fixture(autouse=True)
+def no_real_dns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test resolves a real name: a URL that reaches the fetcher by accident (a
+    schemathesis-made {url}, say) fails as an unknown host instead of touching the
+    network. Tests that fetch install their own table with tests.loopback.stub_dns."""
+    from api import netguard
+
+    async def refuse(host: str, port: int) -> list[str]:
+        if netguard.parse_ip(host) is not None:
+            return [host]  # a literal address needs no lookup
+        raise OSError(f"no such host {host!r} (tests never use real DNS)")
+
+    monkeypatch.setattr(netguard, "resolve_host", refuse)

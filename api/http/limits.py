@@ -10,36 +10,61 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
+from api import netguard
 from api.engines.base import Engine
-from api.errors import EncodingInputError, EngineUnavailable, InputTooLarge, UsageError
-from api.ingest import articles_from_inputs
+from api.errors import (
+    EncodingInputError,
+    EngineUnavailable,
+    InputError,
+    InputTooLarge,
+    UsageError,
+)
+from api.ingest import article_from_input
 from api.jobs.runner import EngineFactory
-from api.models import Article, ArticleInput
+from api.models import Article, ArticleInput, UrlInput
 from api.settings import Settings
 from api.tokens import count_tokens
 
 FIELD = "articles"
 
 
-async def checked_articles(inputs: Sequence[ArticleInput], settings: Settings) -> list[Article]:
-    """Normalized articles a1, a2, ...; an InputError names the article's index."""
+async def checked_articles(
+    inputs: Sequence[ArticleInput | UrlInput], settings: Settings
+) -> list[Article]:
+    """Normalized inline articles; an InputError names the item's index.
+
+    A URL item is only checked for what no fetch may have (scheme, credentials, form);
+    it is fetched, behind the SSRF guard, when the work runs.
+    """
     if len(inputs) > settings.max_articles:
         raise InputTooLarge(
             f"{len(inputs)} articles; at most {settings.max_articles} per request",
             source=FIELD,
         )
+    inline: list[tuple[int, ArticleInput]] = []
     for index, item in enumerate(inputs):
         _check_encodable(item, index)
+        if isinstance(item, UrlInput):
+            _check_url(item.url, index)
+            continue
         size = len(item.text.encode("utf-8"))
         if size > settings.max_article_bytes:
             raise InputTooLarge(
                 f"the text is {size} bytes; at most {settings.max_article_bytes} per article",
                 source=f"{FIELD}[{index}].text",
             )
-    return await asyncio.to_thread(_normalize_and_count, inputs, settings.max_request_tokens)
+        inline.append((index, item))
+    return await asyncio.to_thread(_normalize_and_count, inline, settings.max_request_tokens)
 
 
-def _check_encodable(item: ArticleInput, index: int) -> None:
+def _check_url(url: str, index: int) -> None:
+    try:
+        netguard.parse_url(url)
+    except InputError as err:
+        raise type(err)(err.message, source=f"{FIELD}[{index}].url") from None
+
+
+def _check_encodable(item: ArticleInput | UrlInput, index: int) -> None:
     # JSON can carry lone surrogates ("\ud800"), which are not text and cannot be
     # written back out: refuse them here, naming the field.
     for name, value in item:
@@ -53,8 +78,13 @@ def _check_encodable(item: ArticleInput, index: int) -> None:
                 ) from None
 
 
-def _normalize_and_count(inputs: Sequence[ArticleInput], max_tokens: int) -> list[Article]:
-    articles = articles_from_inputs(inputs, field=FIELD)
+def _normalize_and_count(
+    inline: Sequence[tuple[int, ArticleInput]], max_tokens: int
+) -> list[Article]:
+    articles = [
+        article_from_input(item, article_id=f"a{n}", source=f"{FIELD}[{index}]")
+        for n, (index, item) in enumerate(inline, 1)
+    ]
     tokens = sum(count_tokens(a.text) for a in articles)
     if tokens > max_tokens:
         raise InputTooLarge(

@@ -28,7 +28,7 @@ from api.errors import (
     UsageError,
 )
 from api.jobs.models import with_examples
-from api.models import Model
+from api.models import ITEM_TAGS, Model
 
 MEDIA_TYPE = "application/problem+json"
 
@@ -130,6 +130,8 @@ def field_name(loc: tuple[int | str, ...] | list[int | str]) -> str:
         parts = parts[1:]
     name = ""
     for part in parts:
+        if part in ITEM_TAGS:  # the union branch an article item was validated as
+            continue
         if isinstance(part, int):
             name += f"[{part}]"
         else:

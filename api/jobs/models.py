@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from api.models import ArticleInput, Comparison, Model
+from api.models import ArticleItem, Comparison, Model
 
 EngineName = Literal["offline", "llm"]
 
@@ -45,8 +45,10 @@ class ComparisonRequest(Model):
         }
     )
 
-    articles: Annotated[list[ArticleInput], Field(min_length=2)] = Field(
-        description="Two or more articles; they get the ids a1, a2, ... in the result."
+    articles: Annotated[list[ArticleItem], Field(min_length=2)] = Field(
+        description="Two or more articles, inline ({text, ...}) or to fetch ({url}); they "
+        "get the ids a1, a2, ... in the result. A URL that cannot be fetched is listed "
+        "under the result's errors and the job ends partial."
     )
     engine: EngineName | None = Field(None, description="Engine; default PARALLAX_ENGINE.")
     max_words: WordBudget = Field(None, description="Brief budget; default PARALLAX_MAX_WORDS.")

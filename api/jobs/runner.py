@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from api import pipeline
 from api.engines.base import Engine
 from api.errors import ParallaxError
-from api.ingest import articles_from_inputs
+from api.ingest import resolve_inputs
 from api.jobs.models import ComparisonRequest, JobError, JobProgress, JobStatus
 from api.jobs.store import JobStore
 from api.models import Comparison, ProgressEvent, Usage
@@ -181,7 +181,9 @@ class JobRunner:
         await self._finish(job_id, status, result, None, engine)
 
     async def _compare(self, job_id: str, request: ComparisonRequest, engine: Engine) -> Comparison:
-        articles = await asyncio.to_thread(articles_from_inputs, request.articles, field="articles")
+        # URLs are fetched here, when the job runs (and again if it is resumed); a URL
+        # that fails is listed under the result's errors and the job ends partial.
+        articles, errors = await resolve_inputs(request.articles, self._settings)
         writes: list[asyncio.Future[bool]] = []
 
         def progress(event: ProgressEvent) -> None:
@@ -196,6 +198,7 @@ class JobRunner:
                 engine,
                 max_words=request.max_words or self._settings.max_words,
                 summary_max_words=request.summary_max_words or self._settings.summary_max_words,
+                errors=errors,
                 progress=progress,
             )
         finally:

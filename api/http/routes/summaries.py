@@ -12,8 +12,9 @@ from api.http.auth import require_api_key
 from api.http.deps import EngineDep, MetricsDep, SettingsDep
 from api.http.limits import checked_articles, chosen_engine
 from api.http.problems import problem_responses
+from api.ingest import resolve_inputs
 from api.jobs.models import SEED_TEXTS, EngineName, WordBudget, with_examples
-from api.models import ArticleInput, Model, Summaries
+from api.models import ArticleItem, Model, Summaries
 
 router = APIRouter(prefix="/v1", tags=["summaries"], dependencies=[Depends(require_api_key)])
 
@@ -25,7 +26,7 @@ class SummariesRequest(Model):
         {"articles": [{"text": SEED_TEXTS[0], "outlet": "The Northern Ledger"}]}
     )
 
-    articles: Annotated[list[ArticleInput], Field(min_length=1)] = Field(
+    articles: Annotated[list[ArticleItem], Field(min_length=1)] = Field(
         description="One or more articles; they get the ids a1, a2, ... in the result."
     )
     engine: EngineName | None = Field(None, description="Engine; default PARALLAX_ENGINE.")
@@ -45,9 +46,10 @@ async def create_summaries(
     body: SummariesRequest, settings: SettingsDep, engines: EngineDep, metrics: MetricsDep
 ) -> Summaries:
     _, engine = chosen_engine(body.engine, settings, engines)
-    articles = await checked_articles(body.articles, settings)
+    await checked_articles(body.articles, settings)
+    articles, errors = await resolve_inputs(body.articles, settings)
     result = await pipeline.summarize(
-        articles, engine, max_words=body.max_words or settings.summary_max_words
+        articles, engine, max_words=body.max_words or settings.summary_max_words, errors=errors
     )
     metrics.usage(result.usage)
     return result
