@@ -286,20 +286,18 @@ def serve(
     """Run the HTTP API (one uvicorn process; jobs live in PARALLAX_DB_PATH)."""
 
     def job() -> int:
-        import logging
-
         import uvicorn
 
         from api.cli_support import load_settings
         from api.http import create_app
+        from api.logs import configure_logging
 
-        app = create_app(load_settings())
-        if not logging.getLogger().handlers:
-            logging.basicConfig(
-                level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-            )
+        settings = load_settings()
+        configure_logging(settings.log_level, settings.log_format)
+        app = create_app(settings)
         # access_log off: the service logs each request itself, with its request id.
-        uvicorn.run(app, host=host, port=port, access_log=False)
+        # log_config=None: uvicorn's records go through our redacting handler too.
+        uvicorn.run(app, host=host, port=port, access_log=False, log_config=None)
         return 0
 
     execute(job, debug=debug)

@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http.metrics import Metrics
 from api.http.problems import problem_response
+from api.logs import request_context
 
 log = logging.getLogger("parallax.http")
 
@@ -55,7 +56,9 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            # The contextvar carries the id into every record logged below this call.
+            with request_context(request_id):
+                await self.app(scope, receive, send_with_id)
         except Exception:
             log.exception(
                 "unhandled error in %s %s",
