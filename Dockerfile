@@ -12,6 +12,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY api ./api
+COPY prompts ./prompts
 RUN pip install . \
     && useradd --system --uid 10001 --create-home --home-dir /data parallax
 
