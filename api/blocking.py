@@ -44,10 +44,9 @@ class TermVectors:
     def cosine(self, i: int, j: int) -> float:
         if not self.norms[i] or not self.norms[j]:
             return 0.0
-        small, large = sorted((self.terms[i], self.terms[j]), key=len)
         # fsum is exactly rounded, so the result does not depend on set order (which
         # changes with PYTHONHASHSEED) and ties at the top_k cut-off break the same way.
-        dot = math.fsum(self.weights[t] for t in small if t in large)
+        dot = math.fsum(map(self.weights.__getitem__, self.terms[i] & self.terms[j]))
         return dot / (self.norms[i] * self.norms[j])
 
 
@@ -73,15 +72,19 @@ def candidate_pairs(
 ) -> list[CandidatePair]:
     """Scored pairs of claims from different articles, best partners first per claim."""
     vec = vectors or vectorize(claims)
+    texts = [_norm(c.text) for c in claims]  # once per claim, not once per pair
+    owners = [c.article_id for c in claims]
     seen: set[tuple[int, int]] = set()
-    for i, j in _raw_candidates(claims, vec, max_df):
-        if claims[i].article_id != claims[j].article_id:
+    for i, j in _raw_candidates(claims, vec, max_df, texts):
+        if owners[i] != owners[j]:
             seen.add((i, j) if i < j else (j, i))
 
+    sims: dict[tuple[int, int], float] = {}
     best: dict[int, list[tuple[float, int]]] = defaultdict(list)
     for i, j in seen:
-        sim = 1.0 if _same_text(claims[i], claims[j]) else vec.cosine(i, j)
+        sim = 1.0 if texts[i] == texts[j] else vec.cosine(i, j)
         if sim >= min_similarity:
+            sims[i, j] = sim
             best[i].append((sim, j))
             best[j].append((sim, i))
 
@@ -90,18 +93,13 @@ def candidate_pairs(
         partners.sort(key=lambda p: (-p[0], p[1]))
         for _, j in partners[:top_k]:
             kept.add((i, j) if i < j else (j, i))
-    pairs = [
-        CandidatePair(
-            claims[i], claims[j], 1.0 if _same_text(claims[i], claims[j]) else vec.cosine(i, j)
-        )
-        for i, j in kept
-    ]
+    pairs = [CandidatePair(claims[i], claims[j], sims[i, j]) for i, j in kept]
     pairs.sort(key=lambda p: (-p.similarity, p.a.id, p.b.id))
     return pairs
 
 
 def _raw_candidates(
-    claims: Sequence[Claim], vec: TermVectors, max_df: int
+    claims: Sequence[Claim], vec: TermVectors, max_df: int, texts: Sequence[str]
 ) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     postings: dict[str, list[int]] = defaultdict(list)
@@ -121,8 +119,8 @@ def _raw_candidates(
                 out.append((keyed[k][1], keyed[m][1]))
 
     by_text: dict[str, list[int]] = defaultdict(list)
-    for i, c in enumerate(claims):
-        by_text[_norm(c.text)].append(i)
+    for i, text in enumerate(texts):
+        by_text[text].append(i)
     for ids in by_text.values():
         # Every article's copy pairs with every other article's: at most one per article.
         out.extend((a, b) for k, a in enumerate(ids[:64]) for b in ids[k + 1 : 64])
@@ -137,7 +135,3 @@ def _minhash(terms: frozenset[str], seed: int) -> tuple[int, int]:
 
 def _norm(text: str) -> str:
     return " ".join(text.lower().split())
-
-
-def _same_text(a: Claim, b: Claim) -> bool:
-    return _norm(a.text) == _norm(b.text)
