@@ -52,13 +52,13 @@ def assess(pair: CandidatePair, threshold: float = SURE_SAME) -> Verdict:
     differ in a figure or date, in polarity, or in who said it."""
     if pair.similarity < threshold:
         return Verdict(Relation.unrelated, f"similarity {pair.similarity:.2f}")
-    kind = conflict_kind(pair.a, pair.b, pair.similarity)
+    kind = conflict_kind(pair.a, pair.b)
     if kind is not None:
         return Verdict(Relation.conflict, kind.value)
     return Verdict(Relation.same, f"similarity {pair.similarity:.2f}")
 
 
-def conflict_kind(a: Claim, b: Claim, similarity: float) -> ConflictKind | None:
+def conflict_kind(a: Claim, b: Claim) -> ConflictKind | None:
     clash = _clashing_quantities(a, b)
     if clash is not None:
         return ConflictKind.date if clash[0].kind == "date" else ConflictKind.quantity
@@ -233,7 +233,7 @@ def _conflict(group: Sequence[Claim], decision: Decision) -> Conflict:
     try:
         kind = ConflictKind(decision.verdict.reason)
     except ValueError:
-        kind = conflict_kind(decision.pair.a, decision.pair.b, 1.0) or ConflictKind.statement
+        kind = conflict_kind(decision.pair.a, decision.pair.b) or ConflictKind.statement
     a, b = decision.pair.a, decision.pair.b
     clash = _clashing_quantities(a, b)
     denied = _denied_term(a, b) if a.negated != b.negated else None
