@@ -28,9 +28,7 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -44,6 +42,10 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.serverproc import free_port, running  # noqa: E402
+
 SEEDS = ["kursk-sudzha.txt", "northern-ledger.txt", "harbour-courier.txt"]
 HEALTH_INTERVAL_S = 0.02
 WAIT_S = 60
@@ -73,54 +75,16 @@ def slowest(sent_at: list[float], latencies: list[float], n: int = 3) -> list[li
     return [[round(at, 2), round(latency * 1000, 1)] for latency, at in worst]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def wait_until_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    """Return once ``url``/healthz answers 200; fail if ``proc`` exits or time runs out."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited with {proc.returncode} during start-up")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"the server did not start within {timeout:.0f} s")
-        time.sleep(0.05)
-
-
 @contextmanager
 def local_server(env: dict[str, str]) -> Iterator[str]:
     """``parallax serve`` on loopback with a throw-away database; yields its URL."""
     port = free_port()
+    url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp:
         server_env = {**os.environ, "PARALLAX_DB_PATH": str(Path(tmp) / "jobs.db"), **env}
-        command = [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1"]
-        proc = subprocess.Popen(
-            [*command, "--port", str(port)],
-            cwd=ROOT,
-            env=server_env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_healthy(url, proc)
+        args = ["-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+        with running(args, f"{url}/healthz", env=server_env, timeout=60):
             yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
 
 
 class HealthPoller(threading.Thread):

@@ -25,21 +25,18 @@ import asyncio
 import contextlib
 import json
 import re
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from api.tokens import count_tokens
+from tests.serverproc import free_port, running
 
 ROOT = Path(__file__).resolve().parent.parent
 _FENCE = re.compile(
@@ -203,40 +200,16 @@ def create_app(state: State) -> Starlette:
     )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextlib.contextmanager
 def fake_server(latency: float = 0.0, fail_every: int = 0) -> Iterator[str]:
     """Run the server in a subprocess on a free loopback port; yields its root URL
     (the OpenAI base URL is that plus ``/v1``). Stops it on exit."""
     port = free_port()
-    cmd = [sys.executable, "-m", "tests.fake_openai", "--port", str(port)]
-    cmd += ["--latency", str(latency), "--fail-every", str(fail_every)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    args = ["-m", "tests.fake_openai", "--port", str(port)]
+    args += ["--latency", str(latency), "--fail-every", str(fail_every)]
     url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            if proc.poll() is not None:
-                err = proc.stderr.read().decode() if proc.stderr else ""
-                raise RuntimeError(f"fake server exited: {err}")
-            with contextlib.suppress(httpx.HTTPError):
-                httpx.get(f"{url}/stats", timeout=0.5)
-                break
-            time.sleep(0.05)
-        else:
-            raise RuntimeError("fake server did not start in 10 s")
+    with running(args, f"{url}/stats", timeout=10):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def main() -> None:

@@ -9,7 +9,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,28 +17,21 @@ from typing import Any
 
 import httpx
 
-from bench.http_load import free_port, wait_until_healthy
 from tests.conftest import ROOT
 from tests.http_support import seed_body
+from tests.serverproc import free_port, running
 
 DELAY = 1.5  # seconds the slow engine's brief takes
 
 
 @contextmanager
 def server(db: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
-    command = ["-m", "tests.slow_server", "--port", str(port), "--db", str(db)]
-    proc = subprocess.Popen(
-        [sys.executable, *command, "--delay", str(DELAY)],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    try:
-        wait_until_healthy(f"http://127.0.0.1:{port}", proc, timeout=30)
+    args = ["-m", "tests.slow_server", "--port", str(port), "--db", str(db)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with running(
+        [*args, "--delay", str(DELAY)], f"http://127.0.0.1:{port}/healthz", env=env
+    ) as proc:
         yield proc
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(timeout=10)
 
 
 def poll(client: httpx.Client, job_id: str, until: set[str], timeout: float = 30) -> dict[str, Any]:
