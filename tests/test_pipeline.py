@@ -9,7 +9,7 @@ import pytest
 
 from api.engines.offline import OfflineEngine
 from api.errors import EngineError, UsageError
-from api.models import Article, ClusterStatus, Comparison, ConflictKind
+from api.models import Article, Claim, ClusterStatus, Comparison, ConflictKind
 from api.pipeline import compare, summarize
 from tests.conftest import FakeEngine, make_article
 
@@ -19,6 +19,18 @@ PERPETUA = "you should have started worrying about Kursk"
 @pytest.fixture
 def seeds_result(seed_articles: list[Article]) -> Comparison:
     return asyncio.run(compare(seed_articles, OfflineEngine(), max_words=75, summary_max_words=50))
+
+
+def claims_by_id(result: Comparison) -> dict[str, Claim]:
+    return {c.id: c for a in result.articles for c in a.claims}
+
+
+def quotes_of(result: Comparison, status: ClusterStatus) -> list[str]:
+    """The evidence quotes of every claim in clusters of ``status``."""
+    claims = claims_by_id(result)
+    return [
+        claims[c].evidence.quote for k in result.clusters if k.status is status for c in k.claims
+    ]
 
 
 def outlet_ids(result: Comparison) -> dict[str, str]:
@@ -48,7 +60,7 @@ def test_seeds_duration_and_negation_conflicts(seeds_result: Comparison) -> None
 
 
 def test_seeds_quote_left_out_by_one_outlet_is_its_omission(seeds_result: Comparison) -> None:
-    claims = {c.id: c for a in seeds_result.articles for c in a.claims}
+    claims = claims_by_id(seeds_result)
     [quote] = [
         k
         for k in seeds_result.clusters
@@ -64,7 +76,7 @@ def test_seeds_quote_left_out_by_one_outlet_is_its_omission(seeds_result: Compar
 
 
 def test_seeds_claim_only_one_outlet_has_is_unique(seeds_result: Comparison) -> None:
-    claims = {c.id: c for a in seeds_result.articles for c in a.claims}
+    claims = claims_by_id(seeds_result)
     [evacuated] = [
         k
         for k in seeds_result.clusters
@@ -79,13 +91,7 @@ def test_seeds_claim_only_one_outlet_has_is_unique(seeds_result: Comparison) -> 
 def test_seeds_brief_fits_and_leads_with_consensus(seeds_result: Comparison) -> None:
     brief = seeds_result.summary
     assert 0 < len(brief.split()) <= 75
-    claims = {c.id: c for a in seeds_result.articles for c in a.claims}
-    consensus_quotes = [
-        claims[c].evidence.quote
-        for k in seeds_result.clusters
-        if k.status is ClusterStatus.consensus
-        for c in k.claims
-    ]
+    consensus_quotes = quotes_of(seeds_result, ClusterStatus.consensus)
     first_sentence = brief.split(". ")[0]
     assert any(first_sentence in q or q in brief[: len(q) + 1] for q in consensus_quotes)
     # Every sentence of the brief is verbatim from some article.
@@ -179,13 +185,7 @@ def test_output_does_not_depend_on_hash_seed() -> None:
 
 
 def test_seeds_brief_states_no_side_of_a_conflict(seeds_result: Comparison) -> None:
-    claims = {c.id: c for a in seeds_result.articles for c in a.claims}
-    contested = [
-        claims[c].evidence.quote
-        for k in seeds_result.clusters
-        if k.status is ClusterStatus.conflict
-        for c in k.claims
-    ]
+    contested = quotes_of(seeds_result, ClusterStatus.conflict)
     assert contested
     assert not any(q in seeds_result.summary for q in contested)
 
