@@ -21,17 +21,16 @@ from api.errors import (
 )
 from api.ingest import article_from_input
 from api.jobs.runner import EngineFactory
-from api.models import Article, ArticleInput, UrlInput
+from api.models import ArticleInput, UrlInput
 from api.settings import Settings
 from api.tokens import count_tokens
 
 FIELD = "articles"
 
 
-async def checked_articles(
-    inputs: Sequence[ArticleInput | UrlInput], settings: Settings
-) -> list[Article]:
-    """Normalized inline articles; an InputError names the item's index.
+async def check_articles(inputs: Sequence[ArticleInput | UrlInput], settings: Settings) -> None:
+    """Refuse a request over the caps before any work is accepted; an InputError names
+    the item's index.
 
     A URL item is only checked for what no fetch may have (scheme, credentials, form);
     it is fetched, behind the SSRF guard, when the work runs.
@@ -54,7 +53,7 @@ async def checked_articles(
                 source=f"{FIELD}[{index}].text",
             )
         inline.append((index, item))
-    return await asyncio.to_thread(_normalize_and_count, inline, settings.max_request_tokens)
+    await asyncio.to_thread(_check_tokens, inline, settings.max_request_tokens)
 
 
 def _check_url(url: str, index: int) -> None:
@@ -78,9 +77,8 @@ def _check_encodable(item: ArticleInput | UrlInput, index: int) -> None:
                 ) from None
 
 
-def _normalize_and_count(
-    inline: Sequence[tuple[int, ArticleInput]], max_tokens: int
-) -> list[Article]:
+def _check_tokens(inline: Sequence[tuple[int, ArticleInput]], max_tokens: int) -> None:
+    # The cap is on normalized text, the text the engines will see.
     articles = [
         article_from_input(item, article_id=f"a{n}", source=f"{FIELD}[{index}]")
         for n, (index, item) in enumerate(inline, 1)
@@ -91,7 +89,6 @@ def _normalize_and_count(
             f"the articles come to {tokens} tokens; at most {max_tokens} per request",
             source=FIELD,
         )
-    return articles
 
 
 def chosen_engine(

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from api.errors import ConflictError, NotFound
 from api.http.auth import require_api_key
 from api.http.deps import EngineDep, RunnerDep, SettingsDep, StoreDep
-from api.http.limits import checked_articles, chosen_engine
+from api.http.limits import check_articles, chosen_engine
 from api.http.problems import problem_responses, request_id_of
 from api.jobs.models import ComparisonRequest, Job, JobStatus
 from api.jobs.store import JobStore, StoredJob
@@ -70,7 +70,7 @@ async def create_comparison(
     ] = None,
 ) -> Response:
     engine_name, _ = chosen_engine(body.engine, settings, engines)
-    await checked_articles(body.articles, settings)
+    await check_articles(body.articles, settings)
     request_json = body.model_copy(update={"engine": engine_name}).model_dump_json()
     job, created = await store.create(
         engine=engine_name,

@@ -10,7 +10,7 @@ from pydantic import Field
 from api import pipeline
 from api.http.auth import require_api_key
 from api.http.deps import EngineDep, MetricsDep, SettingsDep
-from api.http.limits import checked_articles, chosen_engine
+from api.http.limits import check_articles, chosen_engine
 from api.http.problems import problem_responses
 from api.ingest import resolve_inputs
 from api.jobs.models import SEED_TEXTS, EngineName, WordBudget, with_examples
@@ -46,7 +46,7 @@ async def create_summaries(
     body: SummariesRequest, settings: SettingsDep, engines: EngineDep, metrics: MetricsDep
 ) -> Summaries:
     _, engine = chosen_engine(body.engine, settings, engines)
-    await checked_articles(body.articles, settings)
+    await check_articles(body.articles, settings)
     articles, errors = await resolve_inputs(body.articles, settings)
     result = await pipeline.summarize(
         articles, engine, max_words=body.max_words or settings.summary_max_words, errors=errors
