@@ -1,39 +1,39 @@
-"""Alignment: decide how candidate claim pairs relate, then group claims into clusters.
+"""Alignment rules: how a candidate pair of claims relates.
 
-``assess`` is the offline judgement of one pair. Pairs it is confident about are
-settled here; the rest (``ambiguous``) go to the engine's judge: the offline engine
-settles them with the same rules at a middle threshold, the LLM engine asks a model.
+A pair's score is the probability (api.pairscore) that its two claims share a fact.
+``assess`` settles the pairs whose score is sure either way; the rest (``ambiguous``)
+go to the engine's judge: the offline engine applies the same rules at ``LINK``, the
+LLM engine asks a model. Related claims conflict when they give different figures or
+dates for the same thing, when one denies what the other asserts, or when they put
+the same words in different mouths. api.clustering turns the decisions into clusters.
 
-Clusters are connected components over "same" and "conflict" edges, taken best
-first, and a cluster never holds two claims of one article: one claim cannot absorb a
-neighbouring article's near-duplicates, and chains of look-alikes cannot glue a whole
-topic into one cluster.
+Every threshold is a probability chosen once on labelled real coverage
+(``bench/alignment.py``), for all events alike.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from api.engines.base import CandidatePair, Relation, Verdict
 from api.models import (
     Claim,
-    Cluster,
-    ClusterStatus,
     Conflict,
     ConflictKind,
     ConflictValue,
-    Omission,
     Quantity,
 )
 from api.quantities import compatible
 from api.terms import content_terms
 
-SURE_SAME = 0.55  # at or above: the offline rules decide without a judge
-SURE_UNRELATED = 0.3  # below: unrelated without a judge
-MIDDLE = 0.42  # the offline judge's cut-off inside the ambiguous band
+SURE_SAME = 0.8  # at or above: the offline rules decide without a judge
+SURE_UNRELATED = 0.2  # below: unrelated without a judge
+LINK = 0.5  # the offline judge's cut-off inside the ambiguous band
+# Different figures in two claims are a conflict only when the claims are this likely
+# to state the same fact: two figures in loosely related sentences are usually two facts.
+CONFLICT_MIN = 0.8
 ACTOR_SIMILARITY = 0.7  # Jaccard, names aside: the same statement in different mouths
 
 
@@ -51,11 +51,11 @@ def assess(pair: CandidatePair, threshold: float = SURE_SAME) -> Verdict:
     """The offline rules: related above ``threshold``; a conflict when related claims
     differ in a figure or date, in polarity, or in who said it."""
     if pair.similarity < threshold:
-        return Verdict(Relation.unrelated, f"similarity {pair.similarity:.2f}")
-    kind = conflict_kind(pair.a, pair.b)
+        return Verdict(Relation.unrelated, f"p {pair.similarity:.2f}")
+    kind = conflict_kind(pair.a, pair.b) if pair.similarity >= CONFLICT_MIN else None
     if kind is not None:
         return Verdict(Relation.conflict, kind.value)
-    return Verdict(Relation.same, f"similarity {pair.similarity:.2f}")
+    return Verdict(Relation.same, f"p {pair.similarity:.2f}")
 
 
 def conflict_kind(a: Claim, b: Claim) -> ConflictKind | None:
@@ -150,85 +150,7 @@ def _same_source(x: str, y: str) -> bool:
     return xs <= ys or ys <= xs
 
 
-def build_clusters(
-    article_ids: Sequence[str], claims: Sequence[Claim], decisions: Sequence[Decision]
-) -> list[Cluster]:
-    by_id = {c.id: c for c in claims}
-    parent = {c.id: c.id for c in claims}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    # A cluster holds at most one claim per article. Without this, chains of "alike"
-    # pairs (A1~B1, B1~C1, C1~A2, ...) glue whole topics into one cluster.
-    outlets = {c.id: {c.article_id} for c in claims}
-    conflicts: dict[str, list[Decision]] = defaultdict(list)
-    edges = [d for d in decisions if d.verdict.relation is not Relation.unrelated]
-    edges.sort(key=lambda d: (-d.pair.similarity, d.pair.a.id, d.pair.b.id))
-    for d in edges:
-        ra, rb = find(d.pair.a.id), find(d.pair.b.id)
-        if ra == rb or outlets[ra] & outlets[rb]:
-            continue
-        if len(outlets[ra]) < len(outlets[rb]):
-            ra, rb = rb, ra
-        parent[rb] = ra
-        outlets[ra] |= outlets.pop(rb)
-        if d.verdict.relation is Relation.conflict:
-            conflicts[d.pair.a.id].append(d)
-
-    members: dict[str, list[Claim]] = defaultdict(list)
-    for c in claims:
-        members[find(c.id)].append(c)
-    root_conflicts: dict[str, Decision] = {}
-    for claim_id, ds in conflicts.items():
-        root_conflicts.setdefault(find(claim_id), ds[0])
-
-    order = {aid: i for i, aid in enumerate(article_ids)}
-    total = len(article_ids)
-    built: list[Cluster] = []
-    for root, group in members.items():
-        group.sort(key=lambda c: (order[c.article_id], c.evidence.start))
-        articles = sorted({c.article_id for c in group}, key=order.__getitem__)
-        conflict = root_conflicts.get(root)
-        if conflict is not None:
-            status = ClusterStatus.conflict
-        elif len(articles) == 1:
-            status = ClusterStatus.unique
-        elif len(articles) == total:
-            status = ClusterStatus.consensus
-        else:
-            status = ClusterStatus.partial
-        built.append(
-            Cluster(
-                id="",
-                status=status,
-                label=group[0].text,
-                claims=[c.id for c in group],
-                articles=articles,
-                conflict=_conflict(group, conflict) if conflict else None,
-            )
-        )
-    rank = {
-        ClusterStatus.consensus: 0,
-        ClusterStatus.conflict: 1,
-        ClusterStatus.partial: 2,
-        ClusterStatus.unique: 3,
-    }
-    built.sort(
-        key=lambda k: (
-            rank[k.status],
-            -len(k.articles),
-            order[by_id[k.claims[0]].article_id],
-            by_id[k.claims[0]].evidence.start,
-        )
-    )
-    return [k.model_copy(update={"id": f"k{i}"}) for i, k in enumerate(built, 1)]
-
-
-def _conflict(group: Sequence[Claim], decision: Decision) -> Conflict:
+def conflict_of(group: Sequence[Claim], decision: Decision) -> Conflict:
     """Each article's side of the conflict, in the terms the conflict is about."""
     try:
         kind = ConflictKind(decision.verdict.reason)
@@ -258,12 +180,3 @@ def _value_of(claim: Claim, kind: ConflictKind, like: Quantity | None, denied: s
     if kind is ConflictKind.negation and denied is not None:
         return _polarity_value(claim, denied)
     return claim.text
-
-
-def omissions(article_ids: Sequence[str], clusters: Sequence[Cluster]) -> list[Omission]:
-    """Per article, the consensus and partial clusters it does not report."""
-    shared = [k for k in clusters if k.status in (ClusterStatus.consensus, ClusterStatus.partial)]
-    return [
-        Omission(article_id=aid, clusters=[k.id for k in shared if aid not in k.articles])
-        for aid in article_ids
-    ]

@@ -1,107 +1,166 @@
-"""Candidate blocking: which claim pairs are worth scoring at all.
+"""Candidate pairs: which claims of different articles are worth scoring, and their scores.
 
-Scoring every claim against every other is quadratic, so candidates come from three
-cheap sources whose union catches nearly every real match:
+A handful of articles (the common case) is scored exhaustively: every pair of claims
+of different articles, which is exact and cheap below ``exhaustive`` pairs. Past that,
+scoring every pair is quadratic, so candidates come from cheap sources whose union
+catches nearly every real match:
 
-1. an inverted index over selective terms (document frequency <= ``max_df``): exact
-   for the common case of a handful of articles;
-2. sorted neighbourhoods over MinHash keys (a standard record-linkage blocker): claims
-   whose term sets are alike share a MinHash key with probability equal to their
-   Jaccard similarity, so after sorting by key they sit next to each other. This is
-   what keeps 300 articles on one event at N log N when every term is common;
-3. identical normalized text, for claims with no content terms at all.
+1. an inverted index over selective terms (document frequency <= ``max_df``);
+2. sorted neighbourhoods over MinHash keys of the content terms: claims whose term
+   sets are alike share a key with probability equal to their Jaccard similarity;
+3. sorted neighbourhoods over SimHash keys of the embeddings (random hyperplanes), for
+   the same fact in other words;
+4. counterparts (below).
 
-Each claim keeps only its ``top_k`` best partners: a cluster of 300 outlets stating one
-thing needs a connected graph, not all 45,000 edges.
+There each claim keeps only its ``top_k`` best partners: a cluster of 300 outlets
+stating one thing needs a connected graph, not all 45,000 edges.
+
+Counterparts are claims that read the same but for their figures (whitespace and case
+aside): wire copy reprinted by two outlets, or the same sentence with one number
+changed. A claim's counterpart in another article *is* its match there, so its other
+pairs with that article are dropped: a verbatim copy's neighbours are not the same
+fact just because they share its topic.
 """
 
 from __future__ import annotations
 
-import math
+import re
 import zlib
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+
+import numpy as np
 
 from api.engines.base import CandidatePair
 from api.models import Claim
-from api.terms import content_terms
+from api.pairscore import ClaimSignals, score, signals
 
+FLOOR = 0.02  # below this probability a pair is not kept at all
+EXHAUSTIVE = 60_000  # cross-article pairs scored exhaustively at most
 _PASSES = 4
 _WINDOW = 6
 _SEEDS = (0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F)
+_SIMHASH_BITS = 16
+_FIGURES = re.compile(r"\d[\d,.]*")
+
+Pair = tuple[int, int]
 
 
-@dataclass(frozen=True, slots=True)
-class TermVectors:
-    """Binary, idf-weighted term vectors of a batch of claims."""
+class Matcher:
+    """The claims of one comparison, ready to pair: candidates, and any pair on demand."""
 
-    terms: list[frozenset[str]]
-    weights: dict[str, float]  # idf squared, per term
-    norms: list[float]
-    df: dict[str, int]
+    def __init__(self, claims: Sequence[Claim], *, exhaustive: int = EXHAUSTIVE) -> None:
+        self.claims = claims
+        self.signals = signals(claims)
+        self.owners = [c.article_id for c in claims]
+        self.shapes = [_shape(c.text) for c in claims]
+        self.counterparts = _counterparts(self.owners, self.shapes)
+        self.exhaustive = _cross_pairs(self.owners) <= exhaustive
+        self._probed: dict[Pair, float] = {}
 
-    def cosine(self, i: int, j: int) -> float:
-        if not self.norms[i] or not self.norms[j]:
+    def candidates(self, *, top_k: int = 8, max_df: int = 48) -> list[CandidatePair]:
+        """Scored pairs of claims from different articles, most likely first.
+
+        ``similarity`` is the probability (api.pairscore) that the two share a fact.
+        """
+        owners = self.owners
+        raw = _all_pairs(owners) if self.exhaustive else _blocked(self.signals, max_df, self.shapes)
+        pairs = [(i, j) for i, j in raw if not self._explained_away(i, j)]
+        scored = dict(zip(pairs, self._score(pairs), strict=True))
+        kept = [pair for pair, p in scored.items() if p >= FLOOR]
+        if not self.exhaustive:
+            kept = _top_k(kept, scored, top_k)
+        claims = self.claims
+        out = [CandidatePair(claims[i], claims[j], scored[i, j]) for i, j in kept]
+        out.sort(key=lambda p: (-p.similarity, p.a.id, p.b.id))
+        return out
+
+    def probe(self, i: int, j: int) -> float:
+        """The probability for a pair that ``candidates`` did not return (memoized).
+
+        After an exhaustive pass every such pair scored below ``FLOOR``, or was
+        explained away: 0 without scoring again.
+        """
+        pair = (i, j) if i < j else (j, i)
+        if self.exhaustive or self.owners[i] == self.owners[j] or self._explained_away(*pair):
             return 0.0
-        # fsum is exactly rounded, so the result does not depend on set order (which
-        # changes with PYTHONHASHSEED) and ties at the top_k cut-off break the same way.
-        dot = math.fsum(map(self.weights.__getitem__, self.terms[i] & self.terms[j]))
-        return dot / (self.norms[i] * self.norms[j])
+        if pair not in self._probed:
+            self._probed[pair] = self._score([pair])[0]
+        return self._probed[pair]
+
+    def _score(self, pairs: Sequence[Pair]) -> list[float]:
+        shapes = self.shapes
+        probs = score(self.signals, pairs)
+        # The same words (figures aside) are the same statement, whatever the model says.
+        return [
+            1.0 if shapes[i] == shapes[j] else p for (i, j), p in zip(pairs, probs, strict=True)
+        ]
+
+    def _explained_away(self, i: int, j: int) -> bool:
+        shapes, owners, counterparts = self.shapes, self.owners, self.counterparts
+        if shapes[i] == shapes[j]:
+            return False
+        return counterparts.get((shapes[i], owners[j]), 0) > 0 or (
+            counterparts.get((shapes[j], owners[i]), 0) > 0
+        )
 
 
-def vectorize(claims: Sequence[Claim]) -> TermVectors:
-    terms = [frozenset(content_terms(c.text)) for c in claims]
-    df: dict[str, int] = defaultdict(int)
-    for ts in terms:
-        for t in ts:
-            df[t] += 1
-    n = max(len(claims), 1)
-    weights = {t: math.log(1.0 + n / d) ** 2 for t, d in df.items()}
-    norms = [math.sqrt(math.fsum(weights[t] for t in ts)) for ts in terms]
-    return TermVectors(terms, weights, norms, dict(df))
+def candidate_pairs(claims: Sequence[Claim], **options: int) -> list[CandidatePair]:
+    """:meth:`Matcher.candidates` of a fresh matcher: for callers that need no probes."""
+    return Matcher(claims).candidates(**options)
 
 
-def candidate_pairs(
-    claims: Sequence[Claim],
-    vectors: TermVectors | None = None,
-    *,
-    min_similarity: float = 0.25,
-    top_k: int = 8,
-    max_df: int = 48,
-) -> list[CandidatePair]:
-    """Scored pairs of claims from different articles, best partners first per claim."""
-    vec = vectors or vectorize(claims)
-    texts = [_norm(c.text) for c in claims]  # once per claim, not once per pair
-    owners = [c.article_id for c in claims]
-    seen: set[tuple[int, int]] = set()
-    for i, j in _raw_candidates(claims, vec, max_df, texts):
+def _shape(text: str) -> str:
+    return _FIGURES.sub("#", " ".join(text.lower().split()))
+
+
+def _counterparts(owners: Sequence[str], shapes: Sequence[str]) -> dict[tuple[str, str], int]:
+    """(shape, article) -> how many claims of that article have that shape."""
+    out: dict[tuple[str, str], int] = defaultdict(int)
+    for owner, shape in zip(owners, shapes, strict=True):
+        out[shape, owner] += 1
+    return out
+
+
+def _cross_pairs(owners: Sequence[str]) -> int:
+    sizes: dict[str, int] = defaultdict(int)
+    for owner in owners:
+        sizes[owner] += 1
+    n = len(owners)
+    return (n * n - sum(s * s for s in sizes.values())) // 2
+
+
+def _all_pairs(owners: Sequence[str]) -> list[Pair]:
+    n = len(owners)
+    return [(i, j) for i in range(n) for j in range(i + 1, n) if owners[i] != owners[j]]
+
+
+def _blocked(sig: ClaimSignals, max_df: int, shapes: Sequence[str]) -> list[Pair]:
+    owners = [c.article_id for c in sig.claims]
+    seen: set[Pair] = set()
+    for i, j in _raw_candidates(sig, max_df, shapes):
         if owners[i] != owners[j]:
             seen.add((i, j) if i < j else (j, i))
+    return sorted(seen)
 
-    sims: dict[tuple[int, int], float] = {}
+
+def _top_k(pairs: Iterable[Pair], scored: dict[Pair, float], top_k: int) -> list[Pair]:
     best: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    for i, j in seen:
-        sim = 1.0 if texts[i] == texts[j] else vec.cosine(i, j)
-        if sim >= min_similarity:
-            sims[i, j] = sim
-            best[i].append((sim, j))
-            best[j].append((sim, i))
-
-    kept: set[tuple[int, int]] = set()
+    for i, j in pairs:
+        best[i].append((scored[i, j], j))
+        best[j].append((scored[i, j], i))
+    kept: set[Pair] = set()
     for i, partners in best.items():
         partners.sort(key=lambda p: (-p[0], p[1]))
         for _, j in partners[:top_k]:
             kept.add((i, j) if i < j else (j, i))
-    pairs = [CandidatePair(claims[i], claims[j], sims[i, j]) for i, j in kept]
-    pairs.sort(key=lambda p: (-p.similarity, p.a.id, p.b.id))
-    return pairs
+    return sorted(kept)
 
 
-def _raw_candidates(
-    claims: Sequence[Claim], vec: TermVectors, max_df: int, texts: Sequence[str]
-) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
+def _raw_candidates(sig: ClaimSignals, max_df: int, shapes: Sequence[str]) -> list[Pair]:
+    vec = sig.terms
+    n = len(sig.claims)
+    out: list[Pair] = []
     postings: dict[str, list[int]] = defaultdict(list)
     for i, ts in enumerate(vec.terms):
         for t in ts:
@@ -111,20 +170,25 @@ def _raw_candidates(
         out.extend((a, b) for k, a in enumerate(ids) for b in ids[k + 1 :])
 
     for seed in _SEEDS[:_PASSES]:
-        keyed = sorted(
-            (_minhash(vec.terms[i], seed), i) for i in range(len(claims)) if vec.terms[i]
+        out.extend(
+            _neighbours(sorted((_minhash(vec.terms[i], seed), i) for i in range(n) if vec.terms[i]))
         )
-        for k in range(len(keyed)):
-            for m in range(k + 1, min(k + 1 + _WINDOW, len(keyed))):
-                out.append((keyed[k][1], keyed[m][1]))
+    for keys in _simhash(sig):
+        out.extend(_neighbours(sorted(zip(keys, range(n), strict=True))))
 
-    by_text: dict[str, list[int]] = defaultdict(list)
-    for i, text in enumerate(texts):
-        by_text[text].append(i)
-    for ids in by_text.values():
+    by_shape: dict[str, list[int]] = defaultdict(list)
+    for i, shape in enumerate(shapes):
+        by_shape[shape].append(i)
+    for ids in by_shape.values():
         # Every article's copy pairs with every other article's: at most one per article.
         out.extend((a, b) for k, a in enumerate(ids[:64]) for b in ids[k + 1 : 64])
     return out
+
+
+def _neighbours(keyed: Sequence[tuple[object, int]]) -> Iterable[Pair]:
+    for k in range(len(keyed)):
+        for m in range(k + 1, min(k + 1 + _WINDOW, len(keyed))):
+            yield keyed[k][1], keyed[m][1]
 
 
 def _minhash(terms: frozenset[str], seed: int) -> tuple[int, int]:
@@ -133,5 +197,14 @@ def _minhash(terms: frozenset[str], seed: int) -> tuple[int, int]:
     return (hashes[0], hashes[1] if len(hashes) > 1 else -1)
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.lower().split())
+def _simhash(sig: ClaimSignals) -> list[list[int]]:
+    """Per pass, each claim's sign pattern on fixed random hyperplanes: nearby vectors
+    share most bits, so sorting by it puts them side by side."""
+    rng = np.random.default_rng(_SEEDS[0])
+    weights = 1 << np.arange(_SIMHASH_BITS, dtype=np.int64)
+    out: list[list[int]] = []
+    for _ in range(_PASSES):
+        planes = rng.standard_normal((sig.vectors.shape[1], _SIMHASH_BITS)).astype(np.float32)
+        bits = (sig.vectors @ planes) > 0
+        out.append([int(k) for k in bits.astype(np.int64) @ weights])
+    return out

@@ -137,10 +137,11 @@ class ArticleResult(Article):
 
 
 class ClusterStatus(StrEnum):
-    consensus = "consensus"
-    partial = "partial"
-    unique = "unique"
-    conflict = "conflict"
+    consensus = "consensus"  # every article states it
+    partial = "partial"  # two or more articles state it, not all
+    unique = "unique"  # only this article: nothing elsewhere comes close
+    conflict = "conflict"  # linked claims give details that cannot both be true
+    unmatched = "unmatched"  # one article's claim with a possible, unconfirmed match elsewhere
 
 
 class ConflictKind(StrEnum):
@@ -163,17 +164,29 @@ class Conflict(Model):
 
 
 class Cluster(Model):
+    """Claims of one or more articles that state one fact.
+
+    Every two claims of different articles in a cluster were linked. A cluster may hold
+    several claims of one article (a headline and a lede that repeat the fact), and a
+    claim may belong to several clusters (a sentence that states two facts).
+    """
+
     id: str
     status: ClusterStatus
     label: str = Field(description="A representative claim text.")
-    claims: list[str]
-    articles: list[str]
+    claims: list[str] = Field(
+        description="Claim ids, in article order; one article may have several."
+    )
+    articles: list[str] = Field(description="Ids of the articles whose claims are in the cluster.")
     conflict: Conflict | None = None
 
 
 class Omission(Model):
     article_id: str
-    clusters: list[str] = Field(description="Consensus/partial clusters this article omits.")
+    clusters: list[str] = Field(
+        description="Consensus/partial clusters this article states none of: no claim of it "
+        "comes close to any claim of the cluster."
+    )
 
 
 class Usage(Model):
@@ -206,6 +219,9 @@ class EngineInfo(Model):
     name: Literal["offline", "llm"]
     model: str = Field(description="Model id, or the offline algorithm's version.")
     prompt_versions: dict[str, str] = Field(default_factory=dict)
+    alignment: str = Field(
+        "", description="The pair model and embeddings that linked claims across articles."
+    )
 
 
 class ErrorEntry(Model):

@@ -13,8 +13,8 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 
-from api import alignment
-from api.blocking import candidate_pairs
+from api import alignment, clustering, embeddings, pairscore
+from api.blocking import Matcher
 from api.engines.base import BriefRequest, CandidatePair, Engine
 from api.errors import EngineError, ParallaxError, UsageError
 from api.models import (
@@ -27,9 +27,11 @@ from api.models import (
     Summaries,
     Usage,
 )
+from api.sentences import SentenceIndex
 from api.tokens import count_tokens
 
 Progress = Callable[[ProgressEvent], None]
+ALIGNMENT = f"{pairscore.MODEL} ({embeddings.MODEL})"
 log = logging.getLogger(__name__)
 
 
@@ -85,7 +87,8 @@ async def compare(
 
     progress(ProgressEvent(stage="align", done=0, total=3, detail="blocking"))
     claims = [c for r in results for c in r.claims]
-    pairs = await asyncio.to_thread(candidate_pairs, claims)
+    matcher = await asyncio.to_thread(Matcher, claims)
+    pairs = await asyncio.to_thread(matcher.candidates)
     lap("blocking")
     progress(ProgressEvent(stage="align", done=1, total=3, detail="judging"))
     decisions, ambiguous = await asyncio.to_thread(_settle, pairs)
@@ -96,7 +99,9 @@ async def compare(
 
     progress(ProgressEvent(stage="align", done=2, total=3, detail="clustering"))
     ids = [r.id for r in results]
-    clusters = await asyncio.to_thread(alignment.build_clusters, ids, claims, decisions)
+    clusters, omissions = await asyncio.to_thread(
+        clustering.build, ids, claims, decisions, matcher.probe, _sentences(results)
+    )
     lap("cluster")
     progress(ProgressEvent(stage="brief", done=0, total=1))
     summary = await engine.brief(
@@ -119,8 +124,8 @@ async def compare(
         articles=results,
         clusters=clusters,
         summary=summary,
-        omissions=alignment.omissions(ids, clusters),
-        engine=engine.info,
+        omissions=omissions,
+        engine=engine.info.model_copy(update={"alignment": ALIGNMENT}),
         usage=await _usage(engine, articles),
         errors=[*errors, *failures],
         max_words=max_words,
@@ -166,6 +171,12 @@ async def _analyze_all(
         else:
             raise outcome
     return results, failures
+
+
+def _sentences(results: Sequence[ArticleResult]) -> dict[str, tuple[str, int]]:
+    """Claim id -> (article, sentence index) of the sentence its evidence starts in."""
+    index = SentenceIndex({r.id: r.text for r in results})
+    return {c.id: (r.id, index.locate(r.id, c.evidence.start)) for r in results for c in r.claims}
 
 
 def _settle(

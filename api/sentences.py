@@ -8,7 +8,9 @@ linear time, never a backtracking blow-up.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 # Abbreviations whose trailing period does not end a sentence.
@@ -150,3 +152,20 @@ def _append_trimmed(spans: list[Span], text: str, start: int, end: int) -> None:
         end -= 1
     if end > start:
         spans.append(Span(start, end))
+
+
+class SentenceIndex:
+    """Which sentence of its article an offset falls in: exact, and O(log n) a lookup."""
+
+    def __init__(self, texts: Mapping[str, str]) -> None:
+        self._text = dict(texts)
+        self._spans = {aid: sentences(text) for aid, text in texts.items()}
+        self._starts = {aid: [s.start for s in spans] for aid, spans in self._spans.items()}
+
+    def locate(self, article_id: str, offset: int) -> int:
+        """The sentence's index in its article; -1 before the first sentence."""
+        return bisect.bisect_right(self._starts[article_id], offset) - 1
+
+    def text(self, article_id: str, offset: int) -> str | None:
+        i = self.locate(article_id, offset)
+        return self._spans[article_id][i].of(self._text[article_id]) if i >= 0 else None

@@ -8,14 +8,13 @@ alignment rules at a middle threshold to the pairs that were left ambiguous.
 from __future__ import annotations
 
 import asyncio
-import bisect
 from collections.abc import Sequence
 
 from api import alignment, extractive
 from api.claims import extract_claims
 from api.engines.base import BriefRequest, CandidatePair, Verdict
 from api.models import Article, ArticleAnalysis, Claim, ClusterStatus, EngineInfo, Usage
-from api.sentences import sentences
+from api.sentences import SentenceIndex
 
 ALGORITHM = "parallax-offline-1"
 
@@ -42,18 +41,20 @@ class OfflineEngine:
         )
 
     async def judge(self, pairs: Sequence[CandidatePair]) -> list[Verdict]:
-        return await asyncio.to_thread(
-            lambda: [alignment.assess(p, alignment.MIDDLE) for p in pairs]
-        )
+        return await asyncio.to_thread(lambda: [alignment.assess(p, alignment.LINK) for p in pairs])
 
     async def brief(self, request: BriefRequest) -> str:
         return await asyncio.to_thread(self._brief, request)
 
     @staticmethod
     def _brief(request: BriefRequest) -> str:
-        # Keyed by the sentence that holds each claim, so the brief's lookups are exact
-        # and O(1) however many claims there are.
-        sentence_of = _SentenceIndex(request.articles)
+        # Keyed by the sentence that holds each claim, so the brief's lookups are exact.
+        index = SentenceIndex({a.id: a.text for a in request.articles})
+
+        def sentence_of(claim: Claim) -> str:
+            found = index.text(claim.article_id, claim.evidence.start)
+            return claim.evidence.quote if found is None else found
+
         total = max(len(request.articles) - 1, 1)
         support: dict[str, float] = {}
         contested: set[str] = set()
@@ -68,19 +69,3 @@ class OfflineEngine:
         return extractive.brief(
             [a.text for a in request.articles], request.max_words, support, contested
         )
-
-
-class _SentenceIndex:
-    """Maps a claim to the text of the sentence that contains its evidence."""
-
-    def __init__(self, articles: Sequence[Article]) -> None:
-        self._text = {a.id: a.text for a in articles}
-        self._spans = {a.id: sentences(a.text) for a in articles}
-        self._starts = {aid: [s.start for s in spans] for aid, spans in self._spans.items()}
-
-    def __call__(self, claim: Claim) -> str:
-        spans = self._spans[claim.article_id]
-        i = bisect.bisect_right(self._starts[claim.article_id], claim.evidence.start) - 1
-        if i < 0:
-            return claim.evidence.quote
-        return spans[i].of(self._text[claim.article_id])

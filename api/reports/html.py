@@ -46,6 +46,7 @@ LEGEND = (
     (ClusterStatus.partial.value, "some outlets report it"),
     (ClusterStatus.unique.value, "only this outlet"),
     (ClusterStatus.conflict.value, "outlets disagree"),
+    (ClusterStatus.unmatched.value, "one outlet; a possible match elsewhere is unconfirmed"),
 )
 
 

@@ -245,6 +245,18 @@ def render_comparison_md(c: Comparison) -> str:
             "Only in one outlet", _outlet_groups(v.unique, "Only in", _unique_lines), "None."
         ),
         *_section(
+            "Not matched with confidence",
+            [
+                "Each is stated by one outlet. Another outlet may state it in other words, "
+                "so Parallax does not call it only in that outlet.",
+                "",
+                *_outlet_groups(v.unmatched, "Stated by", _unique_lines),
+            ]
+            if v.unmatched
+            else [],
+            "None.",
+        ),
+        *_section(
             "Omitted",
             _outlet_groups(v.omitted, "Omitted by", _omitted_lines),
             "Every outlet reports every shared claim.",

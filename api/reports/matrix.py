@@ -28,6 +28,7 @@ _ROW_ORDER = {
     ClusterStatus.consensus: 1,
     ClusterStatus.partial: 2,
     ClusterStatus.unique: 3,
+    ClusterStatus.unmatched: 4,
 }
 
 

@@ -122,6 +122,7 @@ class ComparisonView:
     agreed: tuple[ClusterView, ...]
     conflicts: tuple[ClusterView, ...]
     unique: tuple[OutletGroup, ...]
+    unmatched: tuple[OutletGroup, ...]
     omitted: tuple[OutletGroup, ...]
     errors: tuple[ErrorEntry, ...]
     footer: tuple[tuple[str, str], ...]
@@ -129,6 +130,10 @@ class ComparisonView:
     @property
     def unique_count(self) -> int:
         return sum(len(g.clusters) + g.more for g in self.unique)
+
+    @property
+    def unmatched_count(self) -> int:
+        return sum(len(g.clusters) + g.more for g in self.unmatched)
 
     @property
     def omission_count(self) -> int:
@@ -219,6 +224,21 @@ def footer_rows(
     return tuple(rows)
 
 
+def _by_outlet(
+    articles: Sequence[ArticleResult],
+    names: dict[str, str],
+    views: Sequence[ClusterView],
+    status: ClusterStatus,
+) -> list[OutletGroup]:
+    """The single-outlet clusters of ``status``, grouped under their outlet."""
+    groups: list[OutletGroup] = []
+    for article in articles:
+        mine = tuple(v for v in views if v.status is status and v.article_ids[:1] == (article.id,))
+        if mine:
+            groups.append(OutletGroup(article.id, names[article.id], mine))
+    return groups
+
+
 def build_comparison_view(c: Comparison) -> ComparisonView:
     names = display_names(c.articles)
     claims = {claim.id: claim for a in c.articles for claim in a.claims}
@@ -233,15 +253,8 @@ def build_comparison_view(c: Comparison) -> ComparisonView:
     )
     conflicts = [v for v in ordered if v.status is ClusterStatus.conflict]
 
-    unique: list[OutletGroup] = []
-    for article in c.articles:
-        only = tuple(
-            v
-            for v in ordered
-            if v.status is ClusterStatus.unique and v.article_ids[:1] == (article.id,)
-        )
-        if only:
-            unique.append(OutletGroup(article.id, names[article.id], only))
+    unique = _by_outlet(c.articles, names, ordered, ClusterStatus.unique)
+    unmatched = _by_outlet(c.articles, names, ordered, ClusterStatus.unmatched)
 
     omitted: list[OutletGroup] = []
     for omission in c.omissions:
@@ -259,6 +272,7 @@ def build_comparison_view(c: Comparison) -> ComparisonView:
         agreed=(*consensus, *partial),
         conflicts=tuple(conflicts),
         unique=_capped(unique),
+        unmatched=_capped(unmatched),
         omitted=_capped(omitted),
         errors=tuple(c.errors),
         footer=footer,

@@ -1,0 +1,222 @@
+"""Clusters of claims that state one fact, and what each outlet leaves out.
+
+A cluster is a set of claims of at least two articles in which every two claims of
+different articles are *linked*: judged the same fact (or the same fact with clashing
+details), or, for a pair nobody judged, scored at ``LINK`` by the pair model. Links do
+not chain: A1 ~ B1 and B1 ~ C1 put A1 and C1 together only if they are linked too.
+Clusters grow greedily from the strongest link not yet covered, so:
+
+- a cluster may hold several claims of one article (a headline and a lede that repeat
+  one fact are both "reported", never one of them "only in" that outlet);
+- a claim may sit in several clusters (a sentence that states two facts, each reported
+  by a different outlet).
+
+Statuses, each a statement about coverage that must be true:
+
+- ``consensus``: every article states it; ``partial``: two or more do;
+- ``conflict``: linked claims give details that cannot both be true;
+- ``unique``: one claim that nothing in any other article comes close to
+  (probability below ``UNIQUE_BELOW``, for every claim of its sentence);
+- ``unmatched``: one claim with no link but a possible match elsewhere. Parallax does
+  not call it "only in" that outlet, because it cannot be sure.
+
+An article *omits* a consensus or partial cluster only when none of its claims comes
+close (``OMIT_BELOW``) to any claim of the cluster: "omitted by X" means X states none
+of it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+
+from api.alignment import LINK, Decision, conflict_of
+from api.engines.base import Relation
+from api.models import Claim, Cluster, ClusterStatus, Omission
+
+UNIQUE_BELOW = 0.15
+OMIT_BELOW = 0.3
+# A claim joins a cluster when it is linked to the first CHECK members of other
+# articles: every member in a cluster of a handful of outlets; at scale, the strongest.
+CHECK = 8
+_RANK = {
+    ClusterStatus.consensus: 0,
+    ClusterStatus.conflict: 1,
+    ClusterStatus.partial: 2,
+    ClusterStatus.unique: 3,
+    ClusterStatus.unmatched: 4,
+}
+
+Pair = tuple[int, int]
+Probe = Callable[[int, int], float]
+
+
+def _key(i: int, j: int) -> Pair:
+    return (i, j) if i < j else (j, i)
+
+
+class _Graph:
+    """Decisions indexed by claim position: scores, links and who is near whom."""
+
+    def __init__(self, claims: Sequence[Claim], decisions: Sequence[Decision]) -> None:
+        index = {c.id: i for i, c in enumerate(claims)}
+        self.owner = [c.article_id for c in claims]
+        self.score: dict[Pair, float] = {}
+        self.relation: dict[Pair, Relation] = {}
+        self.near: list[list[int]] = [[] for _ in claims]  # every scored partner
+        self.links: list[set[int]] = [set() for _ in claims]
+        self.conflicts: dict[Pair, Decision] = {}
+        for d in decisions:
+            i, j = index[d.pair.a.id], index[d.pair.b.id]
+            pair = _key(i, j)
+            self.score[pair] = d.pair.similarity
+            self.relation[pair] = d.verdict.relation
+            self.near[i].append(j)
+            self.near[j].append(i)
+            if d.verdict.relation is not Relation.unrelated:
+                self.links[i].add(j)
+                self.links[j].add(i)
+            if d.verdict.relation is Relation.conflict:
+                self.conflicts[pair] = d
+
+    def linked(self, i: int, j: int, probe: Probe) -> bool:
+        pair = _key(i, j)
+        relation = self.relation.get(pair)
+        if relation is not None:
+            return relation is not Relation.unrelated
+        return probe(i, j) >= LINK  # never a candidate: ask the pair model
+
+    def closeness(self, i: int) -> float:
+        """The best score any claim of another article reaches with claim ``i``."""
+        return max((self.score[_key(i, j)] for j in self.near[i]), default=0.0)
+
+
+def build(
+    article_ids: Sequence[str],
+    claims: Sequence[Claim],
+    decisions: Sequence[Decision],
+    probe: Probe,
+    sentence_of: Mapping[str, tuple[str, int]],
+) -> tuple[list[Cluster], list[Omission]]:
+    """Clusters (ids k1, k2, ... in report order) and each article's omissions.
+
+    ``sentence_of`` maps a claim id to its sentence (any key shared by the claims of one
+    sentence): a clause whose sentence is matched elsewhere is not "only in" its outlet.
+    """
+    graph = _Graph(claims, decisions)
+    groups = _cover(graph, probe)
+    order = {aid: i for i, aid in enumerate(article_ids)}
+    built = [_cluster(g, claims, graph, order, len(article_ids)) for g in groups]
+    grouped = {i for g in groups for i in g}
+    sentence_best: dict[tuple[str, int], float] = defaultdict(float)
+    for i, c in enumerate(claims):
+        key = sentence_of[c.id]
+        sentence_best[key] = max(sentence_best[key], graph.closeness(i))
+    for i, c in enumerate(claims):
+        if i not in grouped:
+            alone = sentence_best[sentence_of[c.id]] < UNIQUE_BELOW
+            status = ClusterStatus.unique if alone else ClusterStatus.unmatched
+            built.append(_single(c, status))
+    ranked = sorted(
+        zip(built, [*groups, *([i] for i in range(len(claims)) if i not in grouped)], strict=True),
+        key=lambda kg: (_RANK[kg[0].status], -len(kg[0].articles), _first(kg[1], claims, order)),
+    )
+    clusters = [k.model_copy(update={"id": f"k{n}"}) for n, (k, _) in enumerate(ranked, 1)]
+    members = [g for _, g in ranked]
+    return clusters, _omissions(article_ids, clusters, members, graph)
+
+
+def _cover(graph: _Graph, probe: Probe) -> list[list[int]]:
+    """Greedy cover of the links by clusters, strongest uncovered link first."""
+    edges = sorted(
+        (pair for pair, rel in graph.relation.items() if rel is not Relation.unrelated),
+        key=lambda pair: (-graph.score[pair], pair),
+    )
+    owner = graph.owner
+    covered: set[Pair] = set()
+    groups: list[list[int]] = []
+    for i, j in edges:
+        if (i, j) in covered:
+            continue
+        members, inside = [i, j], {i, j}
+
+        def pull(k: int, i: int = i, j: int = j) -> tuple[float, int]:
+            near = [graph.score.get(_key(k, m), 0.0) for m in (i, j)]
+            return (-max(near), k)
+
+        for k in sorted((graph.links[i] | graph.links[j]) - inside, key=pull):
+            others = [m for m in members if owner[m] != owner[k]][:CHECK]
+            if all(graph.linked(k, m, probe) for m in others):
+                members.append(k)
+                inside.add(k)
+        for m in members:
+            covered.update(_key(m, x) for x in graph.links[m] if x in inside)
+        groups.append(members)
+    return groups
+
+
+def _cluster(
+    group: Sequence[int],
+    claims: Sequence[Claim],
+    graph: _Graph,
+    order: Mapping[str, int],
+    total: int,
+) -> Cluster:
+    members = sorted(
+        (claims[i] for i in group), key=lambda c: (order[c.article_id], c.evidence.start, c.id)
+    )
+    articles = sorted({c.article_id for c in members}, key=order.__getitem__)
+    inside = set(group)
+    clashes = [d for (i, j), d in sorted(graph.conflicts.items()) if i in inside and j in inside]
+    clash = max(clashes, key=lambda d: d.pair.similarity) if clashes else None
+    if clash is not None:
+        status = ClusterStatus.conflict
+    elif len(articles) == total:
+        status = ClusterStatus.consensus
+    else:
+        status = ClusterStatus.partial
+    return Cluster(
+        id="",
+        status=status,
+        label=members[0].text,
+        claims=[c.id for c in members],
+        articles=articles,
+        conflict=conflict_of(members, clash) if clash else None,
+    )
+
+
+def _single(claim: Claim, status: ClusterStatus) -> Cluster:
+    return Cluster(
+        id="", status=status, label=claim.text, claims=[claim.id], articles=[claim.article_id]
+    )
+
+
+def _first(
+    group: Sequence[int], claims: Sequence[Claim], order: Mapping[str, int]
+) -> tuple[int, int]:
+    first = min((claims[i] for i in group), key=lambda c: (order[c.article_id], c.evidence.start))
+    return (order[first.article_id], first.evidence.start)
+
+
+def _omissions(
+    article_ids: Sequence[str],
+    clusters: Sequence[Cluster],
+    members: Sequence[Sequence[int]],
+    graph: _Graph,
+) -> list[Omission]:
+    """Per article, the consensus and partial clusters none of its claims comes close to."""
+    omitted: dict[str, list[str]] = {aid: [] for aid in article_ids}
+    shared = (ClusterStatus.consensus, ClusterStatus.partial)
+    for cluster, group in zip(clusters, members, strict=True):
+        if cluster.status not in shared:
+            continue
+        near = {
+            graph.owner[j]
+            for i in group
+            for j in graph.near[i]
+            if graph.score[_key(i, j)] >= OMIT_BELOW or j in graph.links[i]
+        }
+        for aid in article_ids:
+            if aid not in cluster.articles and aid not in near:
+                omitted[aid].append(cluster.id)
+    return [Omission(article_id=aid, clusters=omitted[aid]) for aid in article_ids]
