@@ -33,7 +33,7 @@ SURE_UNRELATED = 0.2  # below: unrelated without a judge
 LINK = 0.5  # the offline judge's cut-off inside the ambiguous band
 # Different figures in two claims are a conflict only when the claims are this likely
 # to state the same fact: two figures in loosely related sentences are usually two facts.
-CONFLICT_MIN = 0.8
+CONFLICT_MIN = 0.6
 ACTOR_SIMILARITY = 0.7  # Jaccard, names aside: the same statement in different mouths
 
 
@@ -96,12 +96,33 @@ def _clashing_quantities(a: Claim, b: Claim) -> tuple[Quantity, Quantity] | None
             key = (qa.kind.value, qa.unit)
             if verdict is True:
                 agreed.add(key)
-            elif verdict is False:
+            elif verdict is False and _same_setting(a, qa, b, qb):
                 clashes.setdefault(key, (qa, qb))
     for key, pair in clashes.items():
         if key not in agreed:
             return pair
     return None
+
+
+_SETTING_WORDS = 5  # words read on each side of a figure
+
+
+def _same_setting(a: Claim, qa: Quantity, b: Claim, qb: Quantity) -> bool:
+    """The two figures are said of the same thing: a word near one (the counted noun
+    aside) is near the other too. "killing two people" and "a town of about 17,000
+    people" count people, but not the same people."""
+    shared = _setting(a, qa) & _setting(b, qb)
+    return bool(shared - set(content_terms(f"{qa.unit or ''} {qb.unit or ''}")))
+
+
+def _setting(claim: Claim, q: Quantity) -> set[str]:
+    quote, start = claim.evidence.quote, claim.evidence.start
+    lo, hi = q.start - start, q.end - start
+    if not 0 <= lo <= hi <= len(quote):  # a figure outside the quote: judge by the claim
+        return set(content_terms(claim.text))
+    before = quote[:lo].split()[-_SETTING_WORDS:]
+    after = quote[hi:].split()[:_SETTING_WORDS]
+    return set(content_terms(" ".join(before + after)))
 
 
 _NEGATED = re.compile(
@@ -128,7 +149,7 @@ def _denied_term(a: Claim, b: Claim) -> str | None:
 _PUNCTUATION = ".,;:!?\"'“”‘’()"
 
 
-def _polarity_value(claim: Claim, term: str) -> str:
+def _polarity_value(claim: Claim, term: str) -> str | None:
     """The words that carry each side of a negation conflict: "not retreated" against
     "retreating", rather than both whole sentences."""
     if claim.negated:
@@ -141,7 +162,7 @@ def _polarity_value(claim: Claim, term: str) -> str:
         for word in claim.text.split():
             if content_terms(word) == [term]:
                 return word.strip(_PUNCTUATION)
-    return claim.text
+    return None
 
 
 def _same_source(x: str, y: str) -> bool:
@@ -170,13 +191,20 @@ def conflict_of(group: Sequence[Claim], decision: Decision) -> Conflict:
     return Conflict(kind=kind, values=values)
 
 
-def _value_of(claim: Claim, kind: ConflictKind, like: Quantity | None, denied: str | None) -> str:
-    if kind in (ConflictKind.quantity, ConflictKind.date) and like is not None:
+def _value_of(
+    claim: Claim, kind: ConflictKind, like: Quantity | None, denied: str | None
+) -> str | None:
+    """What ``claim`` states on the point in conflict; None when it states no side of it
+    (it reports the fact, without a figure, a denial or a speaker of its own)."""
+    if kind in (ConflictKind.quantity, ConflictKind.date):
+        if like is None:
+            return None
         for q in claim.quantities:
             if q.kind == like.kind and q.unit == like.unit:
                 return q.text  # as written: "approximately ten thousand", not "10000"
-    if kind is ConflictKind.actor and claim.attribution is not None:
-        return claim.attribution.source
-    if kind is ConflictKind.negation and denied is not None:
-        return _polarity_value(claim, denied)
+        return None
+    if kind is ConflictKind.actor:
+        return claim.attribution.source if claim.attribution is not None else None
+    if kind is ConflictKind.negation:
+        return _polarity_value(claim, denied) if denied is not None else None
     return claim.text

@@ -33,7 +33,7 @@ import numpy as np
 
 from api.engines.base import CandidatePair
 from api.models import Claim
-from api.pairscore import ClaimSignals, score, signals
+from api.pairscore import ClaimSignals, common, score, signals
 
 FLOOR = 0.02  # below this probability a pair is not kept at all
 EXHAUSTIVE = 60_000  # cross-article pairs scored exhaustively at most
@@ -91,9 +91,11 @@ class Matcher:
     def _score(self, pairs: Sequence[Pair]) -> list[float]:
         shapes = self.shapes
         probs = score(self.signals, pairs)
-        # The same words (figures aside) are the same statement, whatever the model says.
+        # The same words (figures aside) are the same statement, whatever the model says;
+        # no shared word and unlike meaning are not, whatever the setting suggests.
         return [
-            1.0 if shapes[i] == shapes[j] else p for (i, j), p in zip(pairs, probs, strict=True)
+            1.0 if shapes[i] == shapes[j] else p if common(self.signals, i, j) else 0.0
+            for (i, j), p in zip(pairs, probs, strict=True)
         ]
 
     def _explained_away(self, i: int, j: int) -> bool:

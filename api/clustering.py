@@ -30,11 +30,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
-from api.alignment import LINK, Decision, conflict_of
+from api.alignment import CONFLICT_MIN, LINK, Decision, conflict_of
 from api.engines.base import Relation
 from api.models import Claim, Cluster, ClusterStatus, Omission
 
-UNIQUE_BELOW = 0.15
+UNIQUE_BELOW = 0.14
 OMIT_BELOW = 0.3
 # A claim joins a cluster when it is linked to the first CHECK members of other
 # articles: every member in a cluster of a handful of outlets; at scale, the strongest.
@@ -127,32 +127,51 @@ def build(
 
 
 def _cover(graph: _Graph, probe: Probe) -> list[list[int]]:
-    """Greedy cover of the links by clusters, strongest uncovered link first."""
-    edges = sorted(
+    """Greedy cover of the links by clusters, strongest uncovered link first.
+
+    Conflicts come first and stay tight: a claim joins a conflict's cluster only when it
+    is a close match (``CONFLICT_MIN``) of every member, so the cluster shows the one fact
+    the outlets disagree on. Other clusters never take in both sides of a conflict.
+    """
+    links = sorted(
         (pair for pair, rel in graph.relation.items() if rel is not Relation.unrelated),
-        key=lambda pair: (-graph.score[pair], pair),
+        key=lambda pair: (pair not in graph.conflicts, -graph.score[pair], pair),
     )
-    owner = graph.owner
     covered: set[Pair] = set()
+    placed: set[int] = set()
     groups: list[list[int]] = []
-    for i, j in edges:
-        if (i, j) in covered:
+    for i, j in links:
+        # A link between two claims that already have clusters adds a cluster that
+        # mostly repeats theirs: the report would list one fact over and over.
+        if (i, j) in covered or (i in placed and j in placed):
             continue
-        members, inside = [i, j], {i, j}
-
-        def pull(k: int, i: int = i, j: int = j) -> tuple[float, int]:
-            near = [graph.score.get(_key(k, m), 0.0) for m in (i, j)]
-            return (-max(near), k)
-
-        for k in sorted((graph.links[i] | graph.links[j]) - inside, key=pull):
-            others = [m for m in members if owner[m] != owner[k]][:CHECK]
-            if all(graph.linked(k, m, probe) for m in others):
-                members.append(k)
-                inside.add(k)
+        members = _grow(graph, probe, i, j, tight=(i, j) in graph.conflicts)
+        inside = set(members)
+        placed |= inside
         for m in members:
             covered.update(_key(m, x) for x in graph.links[m] if x in inside)
         groups.append(members)
     return groups
+
+
+def _grow(graph: _Graph, probe: Probe, i: int, j: int, *, tight: bool) -> list[int]:
+    """The cluster seeded by the link i ~ j: every claim linked to all its members."""
+    owner = graph.owner
+    members, inside = [i, j], {i, j}
+
+    def pull(k: int) -> tuple[float, int]:
+        return (-max(graph.score.get(_key(k, m), 0.0) for m in (i, j)), k)
+
+    for k in sorted((graph.links[i] | graph.links[j]) - inside, key=pull):
+        others = [m for m in members if owner[m] != owner[k]][:CHECK]
+        if tight:
+            fits = all(graph.score.get(_key(k, m), 0.0) >= CONFLICT_MIN for m in others)
+        else:
+            fits = not any(_key(k, m) in graph.conflicts for m in members)
+        if fits and all(graph.linked(k, m, probe) for m in others):
+            members.append(k)
+            inside.add(k)
+    return members
 
 
 def _cluster(
@@ -178,7 +197,7 @@ def _cluster(
     return Cluster(
         id="",
         status=status,
-        label=members[0].text,
+        label=claims[group[0]].text,  # the seed: one side of the strongest link
         claims=[c.id for c in members],
         articles=articles,
         conflict=conflict_of(members, clash) if clash else None,

@@ -155,7 +155,10 @@ class ConflictKind(StrEnum):
 class ConflictValue(Model):
     article_id: str
     claim_id: str
-    value: str = Field(description="What this article states, as written.")
+    value: str | None = Field(
+        description="What this claim states on the point in conflict, as written; null when "
+        "it reports the fact without a value of its own (no figure, denial or speaker)."
+    )
 
 
 class Conflict(Model):

@@ -7,9 +7,15 @@ on one topic. A logistic model weighs a few cheap signals of a pair:
 - meaning: cosine of the two claims' static embeddings (api.embeddings);
 - words: idf-weighted cosine and Jaccard of content terms, and how many they share;
 - anchors: names and figures both claims mention;
-- place: headlines and ledes carry an event's main fact, so early claims match more;
+- headlines: an article's first claim (its headline, or its lede) carries the event's
+  main fact, so two first claims that mean alike share a fact more often than their
+  words say (the count of first claims, times their cosine: two unrelated headlines
+  gain nothing). Later positions are left out on purpose: the labelled articles are
+  short, and a weight for "late" learnt there would sink every claim of a long article;
 - centrality: a claim close to everything the other outlets say is about the main
-  event, not background.
+  event, not background;
+- size: the longer two articles are, the smaller the share of their claim pairs that
+  share a fact (the prior shifts; see ``_SIZE_FLOOR``).
 
 The weights were fitted on the labelled real coverage in ``align-dev.jsonl`` (40
 events, 1,142 claim pairs; ``bench/fit_alignment.py`` re-derives them). They are global
@@ -19,6 +25,7 @@ comparison, so a result never depends on other requests.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,27 +46,27 @@ FEATURES = (
     "shared_names",
     "shared_figures",
     "headlines",
-    "first_position",
-    "last_position",
     "centrality",
     "min_centrality",
+    "article_size",
 )
 # Fitted by bench/fit_alignment.py on align-dev.jsonl (standardized features, L2 = 1).
-_MEAN = np.array(
-    [0.3502, 0.0858, 0.1062, 0.3457, 0.0978, 0.0232, 0.6287, 0.0693, 0.199, 0.3502, 0.2931]
-)
-_SCALE = np.array(
-    [0.2175, 0.1108, 0.1211, 0.3231, 0.208, 0.1113, 0.666, 0.0873, 0.1295, 0.1482, 0.1653]
-)
+_MEAN = np.array([0.3502, 0.0858, 0.1062, 0.3457, 0.0978, 0.0232, 0.2546, 0.3502, 0.2931, 1.3159])
+_SCALE = np.array([0.2175, 0.1108, 0.1211, 0.3231, 0.208, 0.1113, 0.3575, 0.1482, 0.1653, 0.206])
 _WEIGHTS = np.array(
-    [0.2152, 1.2423, -0.8307, 0.7709, -0.1037, 0.6396, -0.1536, -0.4781, -0.5187, 0.1805, 0.4134]
+    [0.0935, 1.2459, -0.9354, 0.8486, -0.0461, 0.6629, 0.4714, 0.0701, 0.5336, -0.3083]
 )
-_BIAS = 0.2208
+_BIAS = 0.296
 MODEL = "parallax-align-2"
+# The labelled articles are snippets of about three claims. Longer articles have
+# proportionally fewer related pairs (a claim restates a fact or two of the other
+# article, not a share of it), which ``article_size`` learns; below the snippets'
+# size there is nothing to learn from, so shorter articles count as three claims.
+_SIZE_FLOOR = math.log(3)
+UNLIKE_BELOW = 0.2  # embedding cosine under which two claims mean unlike things
 
 _NAME = re.compile(r"\b[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
 _FIGURE = re.compile(r"\d(?:[\d,.]*\d)?")
-_POSITION_CAP = 10.0  # claims past the tenth are all "late"
 
 Matrix = npt.NDArray[np.float64]
 
@@ -74,6 +81,7 @@ class ClaimSignals:
     names: list[frozenset[str]]
     figures: list[frozenset[str]]
     position: list[int]  # index of the claim within its article
+    size: list[int]  # how many claims its article has
     centrality: npt.NDArray[np.float32]
 
 
@@ -91,6 +99,7 @@ def signals(claims: Sequence[Claim], terms: TermVectors | None = None) -> ClaimS
         names=[_names(c.text) for c in claims],
         figures=[frozenset(_FIGURE.findall(c.text)) for c in claims],
         position=position,
+        size=[seen[c.article_id] for c in claims],
         centrality=_centrality(claims, vectors),
     )
 
@@ -126,24 +135,35 @@ def features(s: ClaimSignals, pairs: Sequence[tuple[int, int]]) -> Matrix:
     right = np.fromiter((j for _, j in pairs), dtype=np.intp, count=len(pairs))
     x[:, 0] = np.einsum("ij,ij->i", s.vectors[left], s.vectors[right])
     cen_l, cen_r = s.centrality[left], s.centrality[right]
-    x[:, 9] = (cen_l + cen_r) / 2
-    x[:, 10] = np.minimum(cen_l, cen_r)
+    x[:, 7] = (cen_l + cen_r) / 2
+    x[:, 8] = np.minimum(cen_l, cen_r)
+    sizes = np.asarray(s.size, dtype=np.float64)
+    x[:, 9] = np.maximum(np.log(sizes[left] * sizes[right]) / 2, _SIZE_FLOOR)
     terms = s.terms.terms
     for row, (i, j) in enumerate(pairs):
         shared = terms[i] & terms[j]
         union = len(terms[i]) + len(terms[j]) - len(shared)
-        first, last = sorted((s.position[i], s.position[j]))
-        x[row, 1:9] = (
+        x[row, 1:7] = (
             s.terms.cosine(i, j),
             len(shared) / union if union else 0.0,
             min(len(shared), 6) / 6,
             min(len(s.names[i] & s.names[j]), 3) / 3,
             min(len(s.figures[i] & s.figures[j]), 2) / 2,
-            (first == 0) + (last == 0),
-            min(first, _POSITION_CAP) / _POSITION_CAP,
-            min(last, _POSITION_CAP) / _POSITION_CAP,
+            ((s.position[i] == 0) + (s.position[j] == 0)) * max(x[row, 0], 0.0),
         )
     return x
+
+
+def common(s: ClaimSignals, i: int, j: int) -> bool:
+    """Whether two claims have anything in common at all: a word, a name, a figure, or a
+    meaning that is not far apart. The model's setting features (headlines, centrality,
+    size) lift every pair of an event; a pair with nothing in common stays apart."""
+    return bool(
+        s.terms.terms[i] & s.terms.terms[j]
+        or s.names[i] & s.names[j]
+        or s.figures[i] & s.figures[j]
+        or float(s.vectors[i] @ s.vectors[j]) >= UNLIKE_BELOW
+    )
 
 
 def probabilities(x: Matrix) -> Matrix:

@@ -31,6 +31,7 @@ def test_article_compared_with_itself_is_all_consensus(text: str) -> None:
     assert counts[ClusterStatus.conflict] == 0
     assert counts[ClusterStatus.unique] == 0
     assert counts[ClusterStatus.partial] == 0
+    assert counts[ClusterStatus.unmatched] == 0
     assert counts[ClusterStatus.consensus] > 0
 
 
@@ -150,3 +151,43 @@ def test_unrelated_articles_share_no_cluster(tmp_path: Path) -> None:
     )
     assert counts[ClusterStatus.unique] == 2
     assert counts[ClusterStatus.consensus] == 0
+
+
+KENTUCKY = [
+    "Supreme Court Upholds Kentucky Law Requiring Doctors to Describe Ultrasound to Women.\n\n"
+    "The Supreme Court on Monday allowed a Kentucky abortion law to stand that requires a "
+    "doctor to perform an ultrasound and describe the image to the woman.",
+    "Supreme Court leaves Kentucky's ultrasound law in place.\n\n"
+    "The justices did not comment in refusing to review an appeals court ruling that upheld "
+    "the law.",
+]
+
+
+def test_a_fact_stated_twice_by_one_outlet_is_reported_twice_never_only_in_it() -> None:
+    result = run_compare(KENTUCKY)
+    first = result.articles[0]
+    headline, lede = (c.id for c in first.claims[:2])
+    shared = [k for k in result.clusters if headline in k.claims and lede in k.claims]
+    assert shared, result.clusters
+    assert all(len(k.articles) == 2 for k in shared)
+    lone = [
+        k for k in result.clusters if k.status in (ClusterStatus.unique, ClusterStatus.unmatched)
+    ]
+    assert not any({headline, lede} & set(k.claims) for k in lone)
+
+
+def test_an_outlet_omits_only_what_it_states_none_of() -> None:
+    fact = "The city council approved the new stadium budget of $40 million on Monday."
+    result = run_compare(
+        [
+            fact + " The vote was seven to two.",
+            "On Monday the council approved a $40 million budget for the stadium. "
+            "Opponents plan a referendum.",
+            "A rare comet will be visible from the southern hemisphere next month.",
+        ]
+    )
+    [stadium] = [k for k in result.clusters if "stadium" in k.label.lower()]
+    assert stadium.status is ClusterStatus.partial
+    omitted = {o.article_id: o.clusters for o in result.omissions}
+    assert stadium.id in omitted["a3"]
+    assert not omitted["a1"] and not omitted["a2"]

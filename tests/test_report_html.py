@@ -170,7 +170,7 @@ def test_matrix_has_headers_and_a_cell_per_outlet() -> None:
         "&lt;b&gt;Evil&lt;/b&gt; Outlet",
     ]
     rows = table.split("<tr data-cluster=")[1:]
-    assert [r[1:3] for r in rows] == ["k3", "k1", "k2", "k4", "k5"]  # conflicts first
+    assert [r[1:3] for r in rows] == ["k3", "k1", "k2", "k4", "k5", "k6"]  # conflicts first
     conflict = rows[0]
     assert '<th scope="row"><span class="badge status-conflict">conflict</span>Size of' in conflict
     assert '<a href="#claim-a1.c3">conflicts<b>about 12,000</b>' in (conflict)

@@ -23,6 +23,8 @@ from api.models import (
     Usage,
 )
 from api.reports.markdown import md_text, render_comparison_md, render_summaries_md
+from api.reports.matrix import CellState, build_matrix
+from api.reports.view import build_comparison_view
 
 LEDGER = (
     "Russian drones destroyed hundreds of vehicles on the Kursk–Sudzha road.\n"
@@ -67,6 +69,7 @@ def make_comparison() -> Comparison:
         claim("a2", 1, COURIER, "Drone strikes have destroyed hundreds of vehicles"),
         claim("a2", 2, COURIER, "You should have started worrying about Kursk"),
         claim("a2", 3, COURIER, "Ukraine's garrison of some 10,000 troops"),
+        claim("a2", 4, COURIER, "in the region is under significant pressure"),
     ]
     a3 = [
         claim("a3", 1, XSS_TEXT, "Hundreds of vehicles were destroyed"),
@@ -147,6 +150,13 @@ def make_comparison() -> Comparison:
             claims=["a3.c2"],
             articles=["a3"],
         ),
+        Cluster(
+            id="k6",
+            status=ClusterStatus.unmatched,
+            label="The garrison is under significant pressure",
+            claims=["a2.c4"],
+            articles=["a2"],
+        ),
     ]
     return Comparison(
         articles=articles,
@@ -177,6 +187,7 @@ def test_markdown_sections_in_order() -> None:
         "## Agreed",
         "## Conflicting",
         "## Only in one outlet",
+        "## Not matched with confidence",
         "## Omitted",
         "## Errors",
     ]
@@ -226,6 +237,31 @@ def test_markdown_unique_omitted_errors_footer() -> None:
         assert part in footer
     assert "2025-03-11T09:00:00+00:00" in footer
     assert "75 words" in footer
+
+
+def test_markdown_lists_unmatched_claims_apart_from_unique_ones() -> None:
+    md = render_comparison_md(make_comparison())
+    unique = md.split("\n## Only in one outlet\n")[1].split("\n## Not matched")[0]
+    unmatched = md.split("\n## Not matched with confidence\n")[1].split("\n## Omitted")[0]
+    assert "under significant pressure" not in unique
+    assert "### Stated by The Harbour Courier" in unmatched
+    assert "“in the region is under significant pressure”" in unmatched
+    assert "does not call it only in that outlet" in unmatched
+
+
+def test_a_conflict_member_without_a_value_of_its_own_reports_it() -> None:
+    c = make_comparison()
+    conflict = c.clusters[2]
+    assert conflict.conflict is not None
+    conflict.claims.append("a3.c1")
+    conflict.articles.append("a3")
+    conflict.conflict.values.append(ConflictValue(article_id="a3", claim_id="a3.c1", value=None))
+    [row] = [r for r in build_matrix(c, build_comparison_view(c)).rows if r.cluster.id == "k3"]
+    assert [cell.state for cell in row.cells] == [
+        CellState.conflicts,
+        CellState.conflicts,
+        CellState.reports,
+    ]
 
 
 def test_markdown_escapes_article_text() -> None:

@@ -91,7 +91,9 @@ def panel_data(c: Comparison, view: ComparisonView) -> dict[str, Any]:
         }
         if cv.status is ClusterStatus.conflict:
             entry["kind"] = cv.conflict_kind
-            pairs = ((index.get(ev.article_id), ev.value or ev.quote) for ev in cv.evidence)
+            pairs = (
+                (index.get(ev.article_id), ev.value or ev.quote) for ev in cv.evidence if ev.clashes
+            )
             # One row per (outlet, value): an outlet may state the same thing twice.
             unique = dict.fromkeys((i, v) for i, v in pairs if i is not None)
             entry["values"] = [[i, v] for i, v in unique]

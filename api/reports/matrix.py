@@ -67,14 +67,16 @@ def _row(
     cluster: ClusterView, article_ids: Sequence[str], omitted: set[tuple[str, str]]
 ) -> MatrixRow:
     first: dict[str, EvidenceView] = {}
-    for item in cluster.evidence:
-        first.setdefault(item.article_id, item)
+    for item in cluster.evidence:  # per outlet, the claim that takes a side if any
+        held = first.get(item.article_id)
+        if held is None or (item.clashes and not held.clashes):
+            first[item.article_id] = item
     members = set(cluster.article_ids)
     cells: list[MatrixCell] = []
     for aid in article_ids:
         ev = first.get(aid)
         if aid in members or ev is not None:
-            conflict = cluster.status is ClusterStatus.conflict and ev is not None
+            conflict = cluster.status is ClusterStatus.conflict and ev is not None and ev.clashes
             cells.append(
                 MatrixCell(
                     CellState.conflicts if conflict else CellState.reports,

@@ -61,7 +61,8 @@ class EvidenceView:
     claim_id: str
     outlet: str
     quote: str  # one line, clipped; not escaped
-    value: str | None = None  # what this article states, for conflicts
+    value: str | None = None  # what this article states, for conflicts (None: as the quote)
+    clashes: bool = False  # this claim takes a side in its cluster's conflict
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,12 +170,12 @@ def _cluster_view(
 ) -> ClusterView:
     evidence: list[EvidenceView] = []
     if cluster.conflict is not None and cluster.conflict.values:
-        pairs: list[tuple[str, str | None]] = [
-            (v.claim_id, v.value) for v in cluster.conflict.values
+        pairs: list[tuple[str, str | None, bool]] = [
+            (v.claim_id, v.value, v.value is not None) for v in cluster.conflict.values
         ]
     else:
-        pairs = [(cid, None) for cid in cluster.claims]
-    for claim_id, value in pairs:
+        pairs = [(cid, None, False) for cid in cluster.claims]
+    for claim_id, value, clashes in pairs:
         claim = claims.get(claim_id)
         if claim is None:
             continue
@@ -185,6 +186,7 @@ def _cluster_view(
                 outlet=names.get(claim.article_id, claim.article_id),
                 quote=clip(one_line(claim.evidence.quote)),
                 value=_conflict_value(value, claim.evidence.quote),
+                clashes=clashes,
             )
         )
     article_ids = _unique_in_order(cluster.articles)
