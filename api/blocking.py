@@ -30,10 +30,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from api.engines.base import CandidatePair
 from api.models import Claim
-from api.pairscore import ClaimSignals, common, score, signals
+from api.pairscore import UNLIKE_BELOW, ClaimSignals, score, signals
 
 FLOOR = 0.02  # below this probability a pair is not kept at all
 EXHAUSTIVE = 60_000  # cross-article pairs scored exhaustively at most
@@ -41,13 +42,14 @@ _PASSES = 4
 _WINDOW = 6
 _SEEDS = (0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F)
 _SIMHASH_BITS = 16
+_GROUP_CHUNK = 256  # clusters screened per matrix product (memory: chunk x claims)
 _FIGURES = re.compile(r"\d[\d,.]*")
 
 Pair = tuple[int, int]
 
 
 class Matcher:
-    """The claims of one comparison, ready to pair: candidates, and any pair on demand."""
+    """The claims of one comparison, ready to pair."""
 
     def __init__(self, claims: Sequence[Claim], *, exhaustive: int = EXHAUSTIVE) -> None:
         self.claims = claims
@@ -55,16 +57,21 @@ class Matcher:
         self.owners = [c.article_id for c in claims]
         self.shapes = [_shape(c.text) for c in claims]
         self.counterparts = _counterparts(self.owners, self.shapes)
+        # Exhaustive: every pair missing from the candidates scored below FLOOR (or was
+        # explained away). Otherwise a missing pair is simply unknown.
         self.exhaustive = _cross_pairs(self.owners) <= exhaustive
-        self._probed: dict[Pair, float] = {}
 
     def candidates(self, *, top_k: int = 8, max_df: int = 48) -> list[CandidatePair]:
         """Scored pairs of claims from different articles, most likely first.
 
         ``similarity`` is the probability (api.pairscore) that the two share a fact.
         """
-        owners = self.owners
-        raw = _all_pairs(owners) if self.exhaustive else _blocked(self.signals, max_df, self.shapes)
+        if self.exhaustive:
+            raw = _all_pairs(self.owners)
+        else:
+            # Many raw pairs share only a common word: keep each claim's nearest in
+            # meaning, then score those with every signal.
+            raw = _nearest(self.signals, _blocked(self.signals, max_df, self.shapes), top_k + 4)
         pairs = [(i, j) for i, j in raw if not self._explained_away(i, j)]
         scored = dict(zip(pairs, self._score(pairs), strict=True))
         kept = [pair for pair, p in scored.items() if p >= FLOOR]
@@ -75,27 +82,31 @@ class Matcher:
         out.sort(key=lambda p: (-p.similarity, p.a.id, p.b.id))
         return out
 
-    def probe(self, i: int, j: int) -> float:
-        """The probability for a pair that ``candidates`` did not return (memoized).
-
-        After an exhaustive pass every such pair scored below ``FLOOR``, or was
-        explained away: 0 without scoring again.
-        """
-        pair = (i, j) if i < j else (j, i)
-        if self.exhaustive or self.owners[i] == self.owners[j] or self._explained_away(*pair):
-            return 0.0
-        if pair not in self._probed:
-            self._probed[pair] = self._score([pair])[0]
-        return self._probed[pair]
+    def near_in_meaning(self, groups: Sequence[Sequence[int]]) -> list[set[str]]:
+        """Per group of claims, the articles with a claim whose embedding cosine with the
+        group's mean reaches ``UNLIKE_BELOW``: what vouches for an omission when not every
+        pair was scored (pairs of that cosine or more are 96% of those that score 0.3)."""
+        vectors = self.signals.vectors
+        order = sorted(range(len(self.owners)), key=self.owners.__getitem__)
+        ordered = vectors[order]
+        owners = [self.owners[i] for i in order]
+        starts = [k for k in range(len(owners)) if k == 0 or owners[k] != owners[k - 1]]
+        out: list[set[str]] = []
+        for lo in range(0, len(groups), _GROUP_CHUNK):
+            chunk = groups[lo : lo + _GROUP_CHUNK]
+            means = np.stack([vectors[list(g)].mean(axis=0) for g in chunk])
+            means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
+            best = np.maximum.reduceat(means @ ordered.T, starts, axis=1)
+            for row in best >= UNLIKE_BELOW:
+                out.append({owners[starts[k]] for k in np.flatnonzero(row)})
+        return out
 
     def _score(self, pairs: Sequence[Pair]) -> list[float]:
         shapes = self.shapes
         probs = score(self.signals, pairs)
-        # The same words (figures aside) are the same statement, whatever the model says;
-        # no shared word and unlike meaning are not, whatever the setting suggests.
+        # The same words (figures aside) are the same statement, whatever the model says.
         return [
-            1.0 if shapes[i] == shapes[j] else p if common(self.signals, i, j) else 0.0
-            for (i, j), p in zip(pairs, probs, strict=True)
+            1.0 if shapes[i] == shapes[j] else p for (i, j), p in zip(pairs, probs, strict=True)
         ]
 
     def _explained_away(self, i: int, j: int) -> bool:
@@ -137,13 +148,33 @@ def _all_pairs(owners: Sequence[str]) -> list[Pair]:
     return [(i, j) for i in range(n) for j in range(i + 1, n) if owners[i] != owners[j]]
 
 
-def _blocked(sig: ClaimSignals, max_df: int, shapes: Sequence[str]) -> list[Pair]:
-    owners = [c.article_id for c in sig.claims]
-    seen: set[Pair] = set()
-    for i, j in _raw_candidates(sig, max_df, shapes):
-        if owners[i] != owners[j]:
-            seen.add((i, j) if i < j else (j, i))
-    return sorted(seen)
+def _blocked(sig: ClaimSignals, max_df: int, shapes: Sequence[str]) -> npt.NDArray[np.intp]:
+    """Distinct raw candidate pairs (i < j) of claims of different articles, as rows."""
+    owner_ids: dict[str, int] = {}
+    owners = np.array([owner_ids.setdefault(c.article_id, len(owner_ids)) for c in sig.claims])
+    raw = _raw_candidates(sig, max_df, shapes)
+    lo, hi = np.minimum(raw[:, 0], raw[:, 1]), np.maximum(raw[:, 0], raw[:, 1])
+    keep = owners[lo] != owners[hi]
+    n = max(len(sig.claims), 1)
+    codes = np.unique(lo[keep].astype(np.int64) * n + hi[keep])
+    return np.stack([codes // n, codes % n], axis=1).astype(np.intp)
+
+
+def _nearest(sig: ClaimSignals, both: npt.NDArray[np.intp], keep: int) -> list[Pair]:
+    """The pairs in which one claim is among the other's ``keep`` nearest by embedding
+    cosine: one vectorized pass instead of scoring every raw pair."""
+    if not len(both):
+        return []
+    cos = np.einsum("ij,ij->i", sig.vectors[both[:, 0]], sig.vectors[both[:, 1]])
+    # Each pair seen from both ends: (claim, partner, cosine), best partners first.
+    claim = np.concatenate([both[:, 0], both[:, 1]])
+    pair_id = np.concatenate([np.arange(len(both)), np.arange(len(both))])
+    order = np.lexsort((pair_id, -np.concatenate([cos, cos]), claim))
+    claim, pair_id = claim[order], pair_id[order]
+    starts = np.flatnonzero(np.r_[True, claim[1:] != claim[:-1]])
+    rank = np.arange(len(claim)) - np.repeat(starts, np.diff(np.r_[starts, len(claim)]))
+    chosen = np.unique(pair_id[rank < keep])
+    return [(i, j) for i, j in both[chosen].tolist()]
 
 
 def _top_k(pairs: Iterable[Pair], scored: dict[Pair, float], top_k: int) -> list[Pair]:
@@ -159,38 +190,39 @@ def _top_k(pairs: Iterable[Pair], scored: dict[Pair, float], top_k: int) -> list
     return sorted(kept)
 
 
-def _raw_candidates(sig: ClaimSignals, max_df: int, shapes: Sequence[str]) -> list[Pair]:
+def _raw_candidates(sig: ClaimSignals, max_df: int, shapes: Sequence[str]) -> npt.NDArray[np.intp]:
     vec = sig.terms
     n = len(sig.claims)
-    out: list[Pair] = []
+    out: list[npt.NDArray[np.intp]] = [np.zeros((0, 2), dtype=np.intp)]
     postings: dict[str, list[int]] = defaultdict(list)
     for i, ts in enumerate(vec.terms):
         for t in ts:
             if vec.df[t] <= max_df:
                 postings[t].append(i)
-    for ids in postings.values():
-        out.extend((a, b) for k, a in enumerate(ids) for b in ids[k + 1 :])
-
-    for seed in _SEEDS[:_PASSES]:
-        out.extend(
-            _neighbours(sorted((_minhash(vec.terms[i], seed), i) for i in range(n) if vec.terms[i]))
-        )
-    for keys in _simhash(sig):
-        out.extend(_neighbours(sorted(zip(keys, range(n), strict=True))))
-
+    # Every article's copy of a shape pairs with every other's: at most 64 of them.
     by_shape: dict[str, list[int]] = defaultdict(list)
     for i, shape in enumerate(shapes):
         by_shape[shape].append(i)
-    for ids in by_shape.values():
-        # Every article's copy pairs with every other article's: at most one per article.
-        out.extend((a, b) for k, a in enumerate(ids[:64]) for b in ids[k + 1 : 64])
-    return out
+    for ids in (*postings.values(), *(ids[:64] for ids in by_shape.values())):
+        if len(ids) > 1:
+            rows, cols = np.triu_indices(len(ids), 1)
+            group = np.asarray(ids, dtype=np.intp)
+            out.append(np.stack([group[rows], group[cols]], axis=1))
+
+    for seed in _SEEDS[:_PASSES]:
+        keyed = sorted((_minhash(vec.terms[i], seed), i) for i in range(n) if vec.terms[i])
+        out.append(_neighbours(np.array([i for _, i in keyed], dtype=np.intp)))
+    for keys in _simhash(sig):
+        out.append(_neighbours(np.argsort(keys, kind="stable").astype(np.intp)))
+    return np.concatenate(out)
 
 
-def _neighbours(keyed: Sequence[tuple[object, int]]) -> Iterable[Pair]:
-    for k in range(len(keyed)):
-        for m in range(k + 1, min(k + 1 + _WINDOW, len(keyed))):
-            yield keyed[k][1], keyed[m][1]
+def _neighbours(order: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+    """Pairs of claims at most ``_WINDOW`` apart in ``order`` (a sorted neighbourhood)."""
+    parts = [
+        np.stack([order[:-d], order[d:]], axis=1) for d in range(1, _WINDOW + 1) if d < len(order)
+    ]
+    return np.concatenate(parts) if parts else np.zeros((0, 2), dtype=np.intp)
 
 
 def _minhash(terms: frozenset[str], seed: int) -> tuple[int, int]:
@@ -199,14 +231,14 @@ def _minhash(terms: frozenset[str], seed: int) -> tuple[int, int]:
     return (hashes[0], hashes[1] if len(hashes) > 1 else -1)
 
 
-def _simhash(sig: ClaimSignals) -> list[list[int]]:
+def _simhash(sig: ClaimSignals) -> list[npt.NDArray[np.int64]]:
     """Per pass, each claim's sign pattern on fixed random hyperplanes: nearby vectors
     share most bits, so sorting by it puts them side by side."""
     rng = np.random.default_rng(_SEEDS[0])
     weights = 1 << np.arange(_SIMHASH_BITS, dtype=np.int64)
-    out: list[list[int]] = []
+    out: list[npt.NDArray[np.int64]] = []
     for _ in range(_PASSES):
         planes = rng.standard_normal((sig.vectors.shape[1], _SIMHASH_BITS)).astype(np.float32)
         bits = (sig.vectors @ planes) > 0
-        out.append([int(k) for k in bits.astype(np.int64) @ weights])
+        out.append(bits.astype(np.int64) @ weights)
     return out

@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
-from api.alignment import CONFLICT_MIN, LINK, Decision, conflict_of
+from api.alignment import CONFLICT_MIN, Decision, conflict_of
 from api.engines.base import Relation
 from api.models import Claim, Cluster, ClusterStatus, Omission
 
@@ -48,7 +48,8 @@ _RANK = {
 }
 
 Pair = tuple[int, int]
-Probe = Callable[[int, int], float]
+# For groups of claim indices, the articles with a claim close in meaning to each group.
+Near = Callable[[Sequence[Sequence[int]]], list[set[str]]]
 
 
 def _key(i: int, j: int) -> Pair:
@@ -58,7 +59,10 @@ def _key(i: int, j: int) -> Pair:
 class _Graph:
     """Decisions indexed by claim position: scores, links and who is near whom."""
 
-    def __init__(self, claims: Sequence[Claim], decisions: Sequence[Decision]) -> None:
+    def __init__(
+        self, claims: Sequence[Claim], decisions: Sequence[Decision], *, exhaustive: bool
+    ) -> None:
+        self.exhaustive = exhaustive
         index = {c.id: i for i, c in enumerate(claims)}
         self.owner = [c.article_id for c in claims]
         self.score: dict[Pair, float] = {}
@@ -79,12 +83,13 @@ class _Graph:
             if d.verdict.relation is Relation.conflict:
                 self.conflicts[pair] = d
 
-    def linked(self, i: int, j: int, probe: Probe) -> bool:
-        pair = _key(i, j)
-        relation = self.relation.get(pair)
-        if relation is not None:
-            return relation is not Relation.unrelated
-        return probe(i, j) >= LINK  # never a candidate: ask the pair model
+    def linked(self, i: int, j: int) -> bool | None:
+        """Whether the pair was judged linked; None when it was never scored, which
+        after an exhaustive pass means it scored below the candidates' floor."""
+        relation = self.relation.get(_key(i, j))
+        if relation is None:
+            return False if self.exhaustive else None
+        return relation is not Relation.unrelated
 
     def closeness(self, i: int) -> float:
         """The best score any claim of another article reaches with claim ``i``."""
@@ -95,16 +100,22 @@ def build(
     article_ids: Sequence[str],
     claims: Sequence[Claim],
     decisions: Sequence[Decision],
-    probe: Probe,
     sentence_of: Mapping[str, tuple[str, int]],
+    *,
+    exhaustive: bool = True,
+    near: Near | None = None,
 ) -> tuple[list[Cluster], list[Omission]]:
     """Clusters (ids k1, k2, ... in report order) and each article's omissions.
 
     ``sentence_of`` maps a claim id to its sentence (any key shared by the claims of one
     sentence): a clause whose sentence is matched elsewhere is not "only in" its outlet.
+    ``exhaustive`` says every pair of claims of different articles was scored (see
+    api.blocking.Matcher); otherwise a pair never scored counts neither for nor against
+    a cluster, and ``near`` (the articles with a claim close in meaning to each group of
+    claims) keeps an article that was never scored against a cluster from "omitting" it.
     """
-    graph = _Graph(claims, decisions)
-    groups = _cover(graph, probe)
+    graph = _Graph(claims, decisions, exhaustive=exhaustive)
+    groups = _cover(graph)
     order = {aid: i for i, aid in enumerate(article_ids)}
     built = [_cluster(g, claims, graph, order, len(article_ids)) for g in groups]
     grouped = {i for g in groups for i in g}
@@ -123,10 +134,10 @@ def build(
     )
     clusters = [k.model_copy(update={"id": f"k{n}"}) for n, (k, _) in enumerate(ranked, 1)]
     members = [g for _, g in ranked]
-    return clusters, _omissions(article_ids, clusters, members, graph)
+    return clusters, _omissions(article_ids, clusters, members, graph, near)
 
 
-def _cover(graph: _Graph, probe: Probe) -> list[list[int]]:
+def _cover(graph: _Graph) -> list[list[int]]:
     """Greedy cover of the links by clusters, strongest uncovered link first.
 
     Conflicts come first and stay tight: a claim joins a conflict's cluster only when it
@@ -145,7 +156,7 @@ def _cover(graph: _Graph, probe: Probe) -> list[list[int]]:
         # mostly repeats theirs: the report would list one fact over and over.
         if (i, j) in covered or (i in placed and j in placed):
             continue
-        members = _grow(graph, probe, i, j, tight=(i, j) in graph.conflicts)
+        members = _grow(graph, i, j, tight=(i, j) in graph.conflicts)
         inside = set(members)
         placed |= inside
         for m in members:
@@ -154,8 +165,9 @@ def _cover(graph: _Graph, probe: Probe) -> list[list[int]]:
     return groups
 
 
-def _grow(graph: _Graph, probe: Probe, i: int, j: int, *, tight: bool) -> list[int]:
-    """The cluster seeded by the link i ~ j: every claim linked to all its members."""
+def _grow(graph: _Graph, i: int, j: int, *, tight: bool) -> list[int]:
+    """The cluster seeded by the link i ~ j: every claim linked to all its members (to
+    all of them that it was scored with, when scoring was not exhaustive)."""
     owner = graph.owner
     members, inside = [i, j], {i, j}
 
@@ -164,13 +176,15 @@ def _grow(graph: _Graph, probe: Probe, i: int, j: int, *, tight: bool) -> list[i
 
     for k in sorted((graph.links[i] | graph.links[j]) - inside, key=pull):
         others = [m for m in members if owner[m] != owner[k]][:CHECK]
-        if tight:
-            fits = all(graph.score.get(_key(k, m), 0.0) >= CONFLICT_MIN for m in others)
-        else:
-            fits = not any(_key(k, m) in graph.conflicts for m in members)
-        if fits and all(graph.linked(k, m, probe) for m in others):
-            members.append(k)
-            inside.add(k)
+        known = [m for m in others if graph.linked(k, m) is not None]
+        if not known or not all(graph.linked(k, m) for m in known):
+            continue
+        if tight and any(graph.score[_key(k, m)] < CONFLICT_MIN for m in known):
+            continue
+        if not tight and any(_key(k, m) in graph.conflicts for m in members):
+            continue
+        members.append(k)
+        inside.add(k)
     return members
 
 
@@ -186,8 +200,14 @@ def _cluster(
     )
     articles = sorted({c.article_id for c in members}, key=order.__getitem__)
     inside = set(group)
-    clashes = [d for (i, j), d in sorted(graph.conflicts.items()) if i in inside and j in inside]
-    clash = max(clashes, key=lambda d: d.pair.similarity) if clashes else None
+    clashes = sorted(
+        {_key(i, j) for i in group for j in graph.links[i] if j in inside} & graph.conflicts.keys()
+    )
+    clash = (
+        max((graph.conflicts[pair] for pair in clashes), key=lambda d: d.pair.similarity)
+        if clashes
+        else None
+    )
     if clash is not None:
         status = ClusterStatus.conflict
     elif len(articles) == total:
@@ -222,14 +242,25 @@ def _omissions(
     clusters: Sequence[Cluster],
     members: Sequence[Sequence[int]],
     graph: _Graph,
+    near_in_meaning: Near | None,
 ) -> list[Omission]:
     """Per article, the consensus and partial clusters none of its claims comes close to."""
     omitted: dict[str, list[str]] = {aid: [] for aid in article_ids}
     shared = (ClusterStatus.consensus, ClusterStatus.partial)
-    for cluster, group in zip(clusters, members, strict=True):
-        if cluster.status not in shared:
-            continue
-        near = {
+    candidates = [
+        (cluster, group)
+        for cluster, group in zip(clusters, members, strict=True)
+        if cluster.status in shared and len(cluster.articles) < len(article_ids)
+    ]
+    screened: list[set[str]]
+    if graph.exhaustive:
+        screened = [set() for _ in candidates]
+    elif near_in_meaning is None:  # pairs went unscored and nothing vouches for an omission
+        candidates, screened = [], []
+    else:
+        screened = near_in_meaning([g for _, g in candidates])
+    for (cluster, group), close in zip(candidates, screened, strict=True):
+        near = close | {
             graph.owner[j]
             for i in group
             for j in graph.near[i]

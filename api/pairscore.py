@@ -134,36 +134,42 @@ def features(s: ClaimSignals, pairs: Sequence[tuple[int, int]]) -> Matrix:
     left = np.fromiter((i for i, _ in pairs), dtype=np.intp, count=len(pairs))
     right = np.fromiter((j for _, j in pairs), dtype=np.intp, count=len(pairs))
     x[:, 0] = np.einsum("ij,ij->i", s.vectors[left], s.vectors[right])
+    x[:, 1:6] = _word_features(s, pairs)
+    first = np.asarray(s.position) == 0
+    x[:, 6] = (first[left].astype(float) + first[right]) * np.maximum(x[:, 0], 0.0)
     cen_l, cen_r = s.centrality[left], s.centrality[right]
     x[:, 7] = (cen_l + cen_r) / 2
     x[:, 8] = np.minimum(cen_l, cen_r)
     sizes = np.asarray(s.size, dtype=np.float64)
     x[:, 9] = np.maximum(np.log(sizes[left] * sizes[right]) / 2, _SIZE_FLOOR)
-    terms = s.terms.terms
-    for row, (i, j) in enumerate(pairs):
-        shared = terms[i] & terms[j]
-        union = len(terms[i]) + len(terms[j]) - len(shared)
-        x[row, 1:7] = (
-            s.terms.cosine(i, j),
-            len(shared) / union if union else 0.0,
-            min(len(shared), 6) / 6,
-            min(len(s.names[i] & s.names[j]), 3) / 3,
-            min(len(s.figures[i] & s.figures[j]), 2) / 2,
-            ((s.position[i] == 0) + (s.position[j] == 0)) * max(x[row, 0], 0.0),
-        )
     return x
 
 
-def common(s: ClaimSignals, i: int, j: int) -> bool:
-    """Whether two claims have anything in common at all: a word, a name, a figure, or a
-    meaning that is not far apart. The model's setting features (headlines, centrality,
-    size) lift every pair of an event; a pair with nothing in common stays apart."""
-    return bool(
-        s.terms.terms[i] & s.terms.terms[j]
-        or s.names[i] & s.names[j]
-        or s.figures[i] & s.figures[j]
-        or float(s.vectors[i] @ s.vectors[j]) >= UNLIKE_BELOW
-    )
+def _word_features(s: ClaimSignals, pairs: Sequence[tuple[int, int]]) -> Matrix:
+    """idf cosine, Jaccard, shared terms, names and figures: set work, one pass."""
+    terms, weight, norms = s.terms.terms, s.terms.weights.__getitem__, s.terms.norms
+    names, figures = s.names, s.figures
+    rows: list[tuple[float, float, float, float, float]] = []
+    for i, j in pairs:
+        ti, tj = terms[i], terms[j]
+        shared = ti & tj
+        k = len(shared)
+        if k:
+            # fsum is exactly rounded: the sum does not depend on set order.
+            cosine = math.fsum(map(weight, shared)) / (norms[i] * norms[j])
+            jaccard = k / (len(ti) + len(tj) - k)
+        else:
+            cosine = jaccard = 0.0
+        rows.append(
+            (
+                cosine,
+                jaccard,
+                min(k, 6) / 6,
+                min(len(names[i] & names[j]), 3) / 3,
+                min(len(figures[i] & figures[j]), 2) / 2,
+            )
+        )
+    return np.array(rows, dtype=np.float64)
 
 
 def probabilities(x: Matrix) -> Matrix:
@@ -175,5 +181,14 @@ def probabilities(x: Matrix) -> Matrix:
 
 
 def score(s: ClaimSignals, pairs: Sequence[tuple[int, int]]) -> list[float]:
-    """P(the two claims share a fact) for each pair of claim indices."""
-    return [float(p) for p in probabilities(features(s, pairs))]
+    """P(the two claims share a fact) for each pair of claim indices.
+
+    A pair with nothing in common (no word, name or figure, and meanings far apart)
+    scores 0: the setting features (headlines, centrality, size) lift every pair of an
+    event, and would otherwise lift two unrelated claims too.
+    """
+    x = features(s, pairs)
+    p = probabilities(x)
+    apart = (x[:, 3] == 0) & (x[:, 4] == 0) & (x[:, 5] == 0) & (x[:, 0] < UNLIKE_BELOW)
+    p[apart] = 0.0
+    return [float(v) for v in p]

@@ -9,6 +9,7 @@ the offline engine) run in worker threads, so an event loop that hosts the pipel
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -100,7 +101,13 @@ async def compare(
     progress(ProgressEvent(stage="align", done=2, total=3, detail="clustering"))
     ids = [r.id for r in results]
     clusters, omissions = await asyncio.to_thread(
-        clustering.build, ids, claims, decisions, matcher.probe, _sentences(results)
+        functools.partial(
+            clustering.build, exhaustive=matcher.exhaustive, near=matcher.near_in_meaning
+        ),
+        ids,
+        claims,
+        decisions,
+        _sentences(results),
     )
     lap("cluster")
     progress(ProgressEvent(stage="brief", done=0, total=1))
