@@ -209,6 +209,57 @@ def test_ranges_become_a_floor():
     assert [q.value for q in extract_quantities("it rose from 10 to 12")] == [10, 12]
 
 
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("claims fell by 20,000 to 1.5 million", [20_000, 1_500_000]),
+        ("claims fell 20,000 to 1.5 million", [20_000, 1_500_000]),
+        ("Jobless claims rose by 20,000 to 1.5 million last week", [20_000, 1_500_000]),
+        ("sales increased by 10 to 12 percent", [10, 12]),
+        ("sales decreased by 10 to 12 percent", [10, 12]),
+        ("exports dropped by 10 to 12 percent", [10, 12]),
+        ("the index climbed by 300 to 25,000", [300, 25_000]),
+        ("the index jumped 300 to 25,000", [300, 25_000]),
+        ("the party gained by 3 to 40 seats", [3, 40]),
+        ("Jobless claims falls by 20,000 to 1.5 million", [20_000, 1_500_000]),
+        ("shares were up 3 to 40", [3, 40]),
+        ("shares were down by 3 to 40", [3, 40]),
+        ("the deficit fell by $2 billion to $1.5 trillion", [2e9, 1.5e12]),
+        ("it rose from 10 to 12", [10, 12]),
+    ],
+)
+def test_a_change_and_a_level_are_two_figures(text, values):
+    found = extract_quantities(text)
+    assert [x.value for x in found] == values
+    assert all(x.qualifier is EXACT for x in found)
+
+
+def test_changing_the_change_conflicts():
+    original = extract_quantities("claims fell by 20,000 to 1.5 million")
+    edited = extract_quantities("claims fell by 30,000 to 1.5 million")
+    assert compatible(original[0], edited[0]) is False
+    assert compatible(original[1], edited[1]) is True
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "floor"),
+    [
+        ("between 10 and 12 people", "between 10 and 12", 10),
+        ("10 to 12 people", "10 to 12", 10),
+        ("setup 10 to 12 people", "10 to 12", 10),  # "up" inside a word
+        ("emissions are expected to rise 5 to 10 percent", "5 to 10 percent", 5),
+        ("a plan to cut emissions by 5 to 10 percent", "5 to 10 percent", 5),
+    ],
+)
+def test_ranges_stay_ranges(text, surface, floor):
+    r = one(text)
+    assert (r.text, r.value, r.qualifier) == (surface, floor, AT_LEAST)
+
+
+def test_hyphenated_ranges_stay_dropped():
+    assert extract_quantities("10-12 people") == []
+
+
 # --------------------------------------------------------------------------- dates
 
 
