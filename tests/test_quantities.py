@@ -20,6 +20,8 @@ EXACT = Qualifier.exact
 APPROX = Qualifier.approx
 AT_LEAST = Qualifier.at_least
 AT_MOST = Qualifier.at_most
+JUST_UNDER = Qualifier.just_under
+JUST_OVER = Qualifier.just_over
 
 
 def one(text: str) -> Quantity:
@@ -158,8 +160,10 @@ def test_durations(text, surface, value, unit, qualifier):
         ("around 100 soldiers", APPROX),
         ("roughly 100 soldiers", APPROX),
         ("some 100 soldiers", APPROX),
-        ("nearly 100 soldiers", APPROX),
-        ("almost 100 soldiers", APPROX),
+        ("nearly 100 soldiers", JUST_UNDER),
+        ("almost 100 soldiers", JUST_UNDER),
+        ("just under 100 soldiers", JUST_UNDER),
+        ("just over 100 soldiers", JUST_OVER),
         ("an estimated 100 soldiers", APPROX),
         ("close to 100 soldiers", APPROX),
         ("~100 soldiers", APPROX),
@@ -629,6 +633,27 @@ def test_compatible_dates_from_text():
     assert compatible(q("on Friday"), q("on March 7, 2025")) is None
 
 
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        # Slightly below: [0.9X, X].
+        ("nearly 10,000 people", "9,500 people", True),
+        ("nearly 10,000 people", "10,000 people", True),
+        ("nearly 10,000 people", "5,000 people", False),  # "under 10,000" would admit it
+        ("almost 10,000 people", "10,500 people", False),
+        ("just under 10,000 people", "about 9,500 people", True),
+        # Slightly above: [X, 1.1X].
+        ("just over 60 percent", "just over 90 percent", False),
+        ("just over 60 percent", "62 percent", True),
+        ("just over 60 percent", "59 percent", False),
+    ],
+)
+def test_slightly_below_or_above(a, b, expected):
+    qa, qb = q(a), q(b)
+    assert compatible(qa, qb) is expected
+    assert compatible(qb, qa) is expected
+
+
 def test_different_kinds_are_not_comparable():
     assert compatible(q("10 years"), q("10 soldiers")) is None
     assert compatible(q("40%"), q("40 soldiers")) is None
@@ -654,6 +679,8 @@ def test_different_kinds_are_not_comparable():
         ("on Friday", "Friday"),
         ("hundreds of vehicles", "at least 100 vehicles"),
         ("up to 300 people", "at most 300 people"),
+        ("nearly 300 people", "nearly 300 people"),
+        ("just over 300 people", "just over 300 people"),
         ("300 casualties", "300 casualties"),
         ("one person", "1 person"),
         ("$100M", "$100 million"),

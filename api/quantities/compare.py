@@ -16,9 +16,10 @@ def compatible(a: Quantity, b: Quantity) -> bool | None:
     """Whether ``a`` and ``b`` can both be true.
 
     Qualifiers give intervals: exact X is [X, X] (0.5% tolerance), approx X is
-    [0.9X, 1.1X], at_least X is [X, inf), at_most X is [0, X]; the two are compatible
-    when either figure lies in the other's interval. Durations in different units are
-    compared in days, as approximate figures.
+    [0.9X, 1.1X], at_least X is [X, inf), at_most X is [0, X], just_under X ("nearly")
+    is [0.9X, X] and just_over X is [X, 1.1X]; the two are compatible when either
+    figure lies in the other's interval. Durations in different units are compared in
+    days, as approximate figures.
 
     ``None`` when they are not about the same thing (different kinds, different units,
     a counted noun on one side only, dates without a common field).
@@ -58,6 +59,10 @@ def _interval(value: float, qualifier: Qualifier) -> tuple[float, float]:
         return (value, math.inf)
     if qualifier is Qualifier.at_most:
         return (min(0.0, value), value)
+    if qualifier is Qualifier.just_under:
+        return (min(value * 0.9, value), max(value * 0.9, value))
+    if qualifier is Qualifier.just_over:
+        return (min(value * 1.1, value), max(value * 1.1, value))
     return (value, value)
 
 
@@ -82,6 +87,8 @@ _QUALIFIER_WORD = {
     Qualifier.approx: "about ",
     Qualifier.at_least: "at least ",
     Qualifier.at_most: "at most ",
+    Qualifier.just_under: "nearly ",
+    Qualifier.just_over: "just over ",
 }
 
 

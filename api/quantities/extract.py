@@ -40,10 +40,21 @@ _QUALIFIER_KIND = {
     "below": Qualifier.at_most,
     "as many as": Qualifier.at_most,
     "as much as": Qualifier.at_most,
+    # Slightly below or above, not just a bound: "nearly 1,861.81" is not 1,861.82, and
+    # "nearly 10,000" is not 5,000 (a plain "under" would admit it).
+    "nearly": Qualifier.just_under,
+    "almost": Qualifier.just_under,
+    "just under": Qualifier.just_under,
+    "just below": Qualifier.just_under,
+    "just short of": Qualifier.just_under,
+    "just shy of": Qualifier.just_under,
+    "just over": Qualifier.just_over,
+    "just above": Qualifier.just_over,
+    "slightly more than": Qualifier.just_over,
+    "slightly over": Qualifier.just_over,
 }
 _APPROX_WORDS = (
-    "approximately|approx.|about|around|roughly|some|nearly|almost|an estimated|estimated"
-    "|close to|circa"
+    "approximately|approx.|about|around|roughly|some|an estimated|estimated|close to|circa"
 )
 _QUALIFIERS = re.compile(
     r"\s*(?P<q>"
