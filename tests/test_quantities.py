@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from api.models import Qualifier, Quantity, QuantityKind
 from api.quantities import compatible, display, extract_quantities
+from api.quantities.precision import step
 
 N = QuantityKind.number
 M = QuantityKind.money
@@ -637,6 +638,7 @@ def test_compatible_dates_from_text():
     ("a", "b", "expected"),
     [
         # Slightly below: [0.9X, X].
+        ("nearly 1,861.81 points", "1,861.82 points", False),  # gold conflict (dev)
         ("nearly 10,000 people", "9,500 people", True),
         ("nearly 10,000 people", "10,000 people", True),
         ("nearly 10,000 people", "5,000 people", False),  # "under 10,000" would admit it
@@ -652,6 +654,53 @@ def test_slightly_below_or_above(a, b, expected):
     qa, qb = q(a), q(b)
     assert compatible(qa, qb) is expected
     assert compatible(qb, qa) is expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("$1 trillion", "$1.2 trillion", False),  # gold conflict (dev)
+        ("1,861.81 points", "1,861.82 points", False),  # stated to 0.01
+        ("266,000", "266,123", True),  # stated to 1,000
+        ("266,000", "267,500", False),  # beyond 0.5%
+        ("$1.2 trillion", "$1.204 trillion", True),  # within 0.5% and half of 0.1
+        ("$1.21 trillion", "$1.22 trillion", False),
+        ("approximately ten thousand soldiers", "about 12,000 troops", False),
+        ("ten thousand soldiers", "10,040 soldiers", True),  # words: 0.5% still
+        ("about 10,000 soldiers", "10,000 soldiers", True),
+        ("at least 17 dead", "17 dead", True),
+        ("10,001 people", "10,002 people", False),
+        ("10,000 people", "10,001 people", True),
+        ("two decades", "21 years", False),
+        ("three months", "90 days", True),
+    ],
+)
+def test_tolerance_follows_the_written_precision(a, b, expected):
+    qa, qb = q(a), q(b)
+    assert compatible(qa, qb) is expected
+    assert compatible(qb, qa) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1,861.81", 0.01),
+        ("266,000", 1_000),
+        ("$1.2 trillion", 1e11),
+        ("$100M", 1e8),
+        ("3.50 percent", 0.01),
+        ("17 dead", 1),
+        ("0 votes", 1),
+        ("ten thousand", None),
+        ("between 10 and 12", None),
+    ],
+)
+def test_step_is_the_last_written_digit(text, expected):
+    found = step(one(text))
+    if expected is None:
+        assert found is None
+    else:
+        assert found == pytest.approx(expected)
 
 
 def test_different_kinds_are_not_comparable():

@@ -8,6 +8,7 @@ import math
 from api.models import Qualifier, Quantity, QuantityKind
 from api.quantities.dates import date_parts
 from api.quantities.money import CURRENCY_SYMBOL
+from api.quantities.precision import tolerance
 from api.quantities.suffixes import DAYS_PER
 from api.quantities.units import plural
 
@@ -15,11 +16,11 @@ from api.quantities.units import plural
 def compatible(a: Quantity, b: Quantity) -> bool | None:
     """Whether ``a`` and ``b`` can both be true.
 
-    Qualifiers give intervals: exact X is [X, X] (0.5% tolerance), approx X is
-    [0.9X, 1.1X], at_least X is [X, inf), at_most X is [0, X], just_under X ("nearly")
-    is [0.9X, X] and just_over X is [X, 1.1X]; the two are compatible when either
-    figure lies in the other's interval. Durations in different units are compared in
-    days, as approximate figures.
+    Qualifiers give intervals: exact X is [X, X], approx X is [0.9X, 1.1X], at_least X
+    is [X, inf), at_most X is [0, X], just_under X ("nearly") is [0.9X, X] and
+    just_over X is [X, 1.1X]; the two are compatible when either figure lies in the
+    other's interval, within a tolerance (:func:`tolerance`). Durations in different
+    units are compared in days, as approximate figures.
 
     ``None`` when they are not about the same thing (different kinds, different units,
     a counted noun on one side only, dates without a common field).
@@ -31,6 +32,7 @@ def compatible(a: Quantity, b: Quantity) -> bool | None:
     if a.value is None or b.value is None:
         return None
     va, vb = a.value, b.value
+    scale_a = scale_b = 1.0
     qa, qb = a.qualifier, b.qualifier
     if a.kind is QuantityKind.duration and a.unit != b.unit:
         da, db = DAYS_PER.get(a.unit or ""), DAYS_PER.get(b.unit or "")
@@ -38,14 +40,15 @@ def compatible(a: Quantity, b: Quantity) -> bool | None:
             return None
         # "three months" vs "90 days": units of different size are never exact.
         va, vb = va * da, vb * db
+        scale_a, scale_b = da, db
         qa = Qualifier.approx if qa is Qualifier.exact else qa
         qb = Qualifier.approx if qb is Qualifier.exact else qb
     elif a.unit != b.unit:
         return None
     # Compatible when either stated figure is admissible under the other's qualifier:
     # "at least 17" admits 17, "about 10,000" admits 10,500, but "about 10,000" and
-    # "about 12,000" do not admit each other. Exact figures match within 0.5%.
-    tol = 0.005 * max(abs(va), abs(vb))
+    # "about 12,000" do not admit each other.
+    tol = tolerance(a, b, scale_a, scale_b)
     lo_a, hi_a = _interval(va, qa)
     lo_b, hi_b = _interval(vb, qb)
     return lo_b - tol <= va <= hi_b + tol or lo_a - tol <= vb <= hi_a + tol
