@@ -23,7 +23,8 @@ def compatible(a: Quantity, b: Quantity) -> bool | None:
     units are compared in days, as approximate figures.
 
     ``None`` when they are not about the same thing (different kinds, different units,
-    a counted noun on one side only, dates without a common field).
+    a counted noun on one side only, dates without a common field, or dates too
+    relative or coarse to tell: a weekday, a month without a day).
     """
     if a.kind is not b.kind:
         return None
@@ -74,10 +75,14 @@ def _dates_compatible(a: str | None, b: str | None) -> bool | None:
         return None
     pa, pb = date_parts(a), date_parts(b)
     if isinstance(pa, str) or isinstance(pb, str):
-        if isinstance(pa, str) and isinstance(pb, str):
-            return pa == pb
-        return None  # weekday vs calendar date
+        # A weekday is relative to the day an outlet published: "Saturday" in one and
+        # "Sunday" in another are often the same day.
+        return None
     if pa is None or pb is None:
+        return None
+    if pa[0] is None and pa[2] is None and pb[0] is None and pb[2] is None:
+        # A month alone is relative too ("in November" of which year?) and outlets
+        # mention months for background: "November" vs "January" is no conflict.
         return None
     shared = [(x, y) for x, y in zip(pa, pb, strict=True) if x is not None and y is not None]
     if not shared:
