@@ -705,6 +705,29 @@ def test_step_is_the_last_written_digit(text, expected):
         assert found == pytest.approx(expected)
 
 
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        # Two floors in digits each say where the count stands.
+        ("more than 9,000 people", "more than 13,500 people", False),
+        ("more than 240 people", "more than 360 people", False),
+        ("up to 300 people", "up to 350 people", False),
+        ("over 1 million", "more than 1 million", True),
+        ("more than 1,600 sites", "more than 1,604 sites", True),
+        # Vague floors, ranges and converted units keep the interval test.
+        ("hundreds of people", "more than 300 people", True),
+        ("more than a dozen people", "more than 20 people", True),
+        ("between 10 and 12 people", "more than 20 people", True),
+        ("more than 3 months", "more than 90 days", True),
+        ("more than 12,000 troops", "15,000 soldiers", True),
+    ],
+)
+def test_floors_in_digits_compare_as_figures(a, b, expected):
+    qa, qb = q(a), q(b)
+    assert compatible(qa, qb) is expected
+    assert compatible(qb, qa) is expected
+
+
 def test_relative_or_coarse_dates_are_not_comparable():
     # Outlets date from their own publication day, and name months for background.
     assert compatible(q("on Saturday"), q("on Sunday")) is None

@@ -8,7 +8,7 @@ import math
 from api.models import Qualifier, Quantity, QuantityKind
 from api.quantities.dates import date_parts
 from api.quantities.money import CURRENCY_SYMBOL
-from api.quantities.precision import tolerance
+from api.quantities.precision import step, tolerance
 from api.quantities.suffixes import DAYS_PER
 from api.quantities.units import plural
 
@@ -50,9 +50,26 @@ def compatible(a: Quantity, b: Quantity) -> bool | None:
     # "at least 17" admits 17, "about 10,000" admits 10,500, but "about 10,000" and
     # "about 12,000" do not admit each other.
     tol = tolerance(a, b, scale_a, scale_b)
+    if _same_bound(a, b):
+        return abs(va - vb) <= tol
     lo_a, hi_a = _interval(va, qa)
     lo_b, hi_b = _interval(vb, qb)
     return lo_b - tol <= va <= hi_b + tol or lo_a - tol <= vb <= hi_a + tol
+
+
+def _same_bound(a: Quantity, b: Quantity) -> bool:
+    """Both figures are floors (or both ceilings) written in digits, in one unit.
+
+    Two outlets that give "more than 9,000" and "more than 13,500" for one count
+    each say where the count stands, and they disagree, though both floors could
+    hold. Vague floors ("hundreds", "more than a dozen") and ranges have no written
+    precision and keep the interval test: "hundreds" and "more than 300" agree.
+    """
+    if a.qualifier is not b.qualifier or a.unit != b.unit:
+        return False
+    if a.qualifier not in (Qualifier.at_least, Qualifier.at_most):
+        return False
+    return step(a) is not None and step(b) is not None
 
 
 def _interval(value: float, qualifier: Qualifier) -> tuple[float, float]:
