@@ -708,11 +708,14 @@ def test_step_is_the_last_written_digit(text, expected):
 @pytest.mark.parametrize(
     ("a", "b", "expected"),
     [
-        # Two floors in digits each say where the count stands.
+        # Two stated floors each say where the count stands.
         ("more than 9,000 people", "more than 13,500 people", False),
         ("more than 240 people", "more than 360 people", False),
         ("up to 300 people", "up to 350 people", False),
         ("over 1 million", "more than 1 million", True),
+        ("more than four years", "more than six years", False),
+        ("up to six months", "up to nine months", False),
+        ("more than four years", "more than 4 years", True),
         ("more than 1,600 sites", "more than 1,604 sites", True),
         # Vague floors, ranges and converted units keep the interval test.
         ("hundreds of people", "more than 300 people", True),
@@ -722,7 +725,7 @@ def test_step_is_the_last_written_digit(text, expected):
         ("more than 12,000 troops", "15,000 soldiers", True),
     ],
 )
-def test_floors_in_digits_compare_as_figures(a, b, expected):
+def test_stated_floors_compare_as_figures(a, b, expected):
     qa, qb = q(a), q(b)
     assert compatible(qa, qb) is expected
     assert compatible(qb, qa) is expected

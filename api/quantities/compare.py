@@ -8,7 +8,7 @@ import math
 from api.models import Qualifier, Quantity, QuantityKind
 from api.quantities.dates import date_parts
 from api.quantities.money import CURRENCY_SYMBOL
-from api.quantities.precision import step, tolerance
+from api.quantities.precision import stated_bound, tolerance
 from api.quantities.suffixes import DAYS_PER
 from api.quantities.units import plural
 
@@ -58,18 +58,18 @@ def compatible(a: Quantity, b: Quantity) -> bool | None:
 
 
 def _same_bound(a: Quantity, b: Quantity) -> bool:
-    """Both figures are floors (or both ceilings) written in digits, in one unit.
+    """Both figures are stated floors (or both ceilings), in one unit.
 
     Two outlets that give "more than 9,000" and "more than 13,500" for one count
     each say where the count stands, and they disagree, though both floors could
-    hold. Vague floors ("hundreds", "more than a dozen") and ranges have no written
-    precision and keep the interval test: "hundreds" and "more than 300" agree.
+    hold. Vague floors ("hundreds", "more than a dozen") and ranges keep the
+    interval test: "hundreds" and "more than 300" agree.
     """
     if a.qualifier is not b.qualifier or a.unit != b.unit:
         return False
     if a.qualifier not in (Qualifier.at_least, Qualifier.at_most):
         return False
-    return step(a) is not None and step(b) is not None
+    return stated_bound(a) and stated_bound(b)
 
 
 def _interval(value: float, qualifier: Qualifier) -> tuple[float, float]:

@@ -17,7 +17,7 @@ from api.quantities.text import HYPHEN, rev, reversed_phrases
 from api.quantities.units import ONE_NOUNS, UNIT_SYNONYMS, counted_noun, percent_of
 
 # Qualifiers before a figure; the approximate ones follow.
-_QUALIFIER_KIND = {
+QUALIFIER_KIND = {
     "no more than": Qualifier.at_most,
     "not more than": Qualifier.at_most,
     "no fewer than": Qualifier.at_least,
@@ -58,7 +58,7 @@ _APPROX_WORDS = (
 )
 _QUALIFIERS = re.compile(
     r"\s*(?P<q>"
-    + reversed_phrases("|".join(_QUALIFIER_KIND) + "|" + _APPROX_WORDS)
+    + reversed_phrases("|".join(QUALIFIER_KIND) + "|" + _APPROX_WORDS)
     + r"(?![^\W\d_])|~)",
     re.IGNORECASE,
 )
@@ -184,7 +184,7 @@ def _quantity(text: str, fig: Figure, lo: int, hi: int) -> Quantity | None:
     q_start = s
     if qm is not None:
         q = " ".join(qm.group("q")[::-1].lower().split())
-        qualifier = _QUALIFIER_KIND.get(q, Qualifier.approx)
+        qualifier = QUALIFIER_KIND.get(q, Qualifier.approx)
         q_start = s - qm.end("q")
 
     if kind is QuantityKind.number:
