@@ -24,7 +24,7 @@ def compatible(a: Quantity, b: Quantity) -> bool | None:
 
     ``None`` when they are not about the same thing (different kinds, different units,
     a counted noun on one side only, dates without a common field, or dates too
-    relative or coarse to tell: a weekday, a month without a day).
+    relative or coarse to tell: a weekday, a month alone that names another month).
     """
     if a.kind is not b.kind:
         return None
@@ -97,14 +97,19 @@ def _dates_compatible(a: str | None, b: str | None) -> bool | None:
         return None
     if pa is None or pb is None:
         return None
-    if pa[0] is None and pa[2] is None and pb[0] is None and pb[2] is None:
+    if _month_alone(pa) or _month_alone(pb):
         # A month alone is relative too ("in November" of which year?) and outlets
-        # mention months for background: "November" vs "January" is no conflict.
-        return None
+        # name months for background ("stripped of her committee seats in February"
+        # beside "introduced on April 1"): it may agree, never conflict.
+        return True if pa[1] == pb[1] else None
     shared = [(x, y) for x, y in zip(pa, pb, strict=True) if x is not None and y is not None]
     if not shared:
         return None
     return all(x == y for x, y in shared)
+
+
+def _month_alone(parts: tuple[int | None, int | None, int | None]) -> bool:
+    return parts[0] is None and parts[1] is not None and parts[2] is None
 
 
 _QUALIFIER_WORD = {
