@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import calendar
 import math
+import re
 
 from api.models import Qualifier, Quantity, QuantityKind
 from api.quantities.dates import date_parts
+from api.quantities.extract import QUALIFIER_KIND
 from api.quantities.money import CURRENCY_SYMBOL
-from api.quantities.precision import stated_bound, tolerance
+from api.quantities.precision import tolerance
 from api.quantities.suffixes import DAYS_PER
 from api.quantities.units import plural
 
@@ -69,7 +71,36 @@ def _same_bound(a: Quantity, b: Quantity) -> bool:
         return False
     if a.qualifier not in (Qualifier.at_least, Qualifier.at_most):
         return False
-    return stated_bound(a) and stated_bound(b)
+    return _stated_bound(a) and _stated_bound(b)
+
+
+# A bound stated with a qualifier phrase: "more than 9,000", "up to six months".
+_BOUND = re.compile(
+    r"(?:"
+    + "|".join(
+        sorted(
+            (
+                re.escape(p).replace(r"\ ", r"\s+")
+                for p, k in QUALIFIER_KIND.items()
+                if k in (Qualifier.at_least, Qualifier.at_most)
+            ),
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")\s",
+    re.IGNORECASE,
+)
+# Amounts that are loose even after a qualifier: "more than a dozen", "over half a
+# million", "more than a decade".
+_LOOSE = re.compile(r"\b(?:dozens?|several|few|many|half|a\s+(?:decade|century))\b", re.I)
+
+
+def _stated_bound(q: Quantity) -> bool:
+    """A floor or ceiling stated with a qualifier phrase and a definite figure, as
+    opposed to a vague amount ("hundreds") or a range ("10 to 12"), which are also
+    floors but say nothing about where the count stands."""
+    return _BOUND.match(q.text) is not None and _LOOSE.search(q.text) is None
 
 
 def _interval(value: float, qualifier: Qualifier) -> tuple[float, float]:

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 
-from api.models import Qualifier, Quantity
-from api.quantities.extract import QUALIFIER_KIND
+from api.models import Quantity
 
 # The relative tolerance for figures whose precision cannot be read ("ten thousand").
 RELATIVE = 0.005
@@ -56,32 +55,3 @@ def tolerance(a: Quantity, b: Quantity, scale_a: float = 1.0, scale_b: float = 1
     if sa is None or sb is None:
         return relative
     return min(relative, max(sa * abs(scale_a), sb * abs(scale_b)) / 2)
-
-
-# A bound stated with a qualifier phrase: "more than 9,000", "up to six months".
-_BOUND = re.compile(
-    r"(?:"
-    + "|".join(
-        sorted(
-            (
-                re.escape(p).replace(r"\ ", r"\s+")
-                for p, k in QUALIFIER_KIND.items()
-                if k in (Qualifier.at_least, Qualifier.at_most)
-            ),
-            key=len,
-            reverse=True,
-        )
-    )
-    + r")\s",
-    re.IGNORECASE,
-)
-# Amounts that are loose even after a qualifier: "more than a dozen", "over half a
-# million", "more than a decade".
-_LOOSE = re.compile(r"\b(?:dozens?|several|few|many|half|a\s+(?:decade|century))\b", re.I)
-
-
-def stated_bound(q: Quantity) -> bool:
-    """A floor or ceiling stated with a qualifier phrase and a definite figure, as
-    opposed to a vague amount ("hundreds") or a range ("10 to 12"), which are also
-    floors but say nothing about where the count stands."""
-    return _BOUND.match(q.text) is not None and _LOOSE.search(q.text) is None
