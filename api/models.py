@@ -83,10 +83,16 @@ class QuantityKind(StrEnum):
 
 
 class Qualifier(StrEnum):
+    """How a figure is stated: exact; approx (about X: 0.9X to 1.1X); at_least (at least,
+    more than, over X); at_most (at most, up to, under X); just_under (nearly, almost,
+    just under X: 0.9X to X); just_over (just over, just above X: X to 1.1X)."""
+
     exact = "exact"
-    approx = "approx"  # about, approximately, some, nearly, roughly
+    approx = "approx"  # about, approximately, some, roughly
     at_least = "at_least"  # at least, more than, over
     at_most = "at_most"  # at most, up to, fewer than, under
+    just_under = "just_under"  # nearly, almost, just under: slightly below
+    just_over = "just_over"  # just over, just above: slightly above
 
 
 class Quantity(Model):

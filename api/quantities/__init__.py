@@ -25,8 +25,8 @@ Modules, from the bottom up: :mod:`.text` (shared text primitives), :mod:`.names
 (months, weekdays, capitalized names), :mod:`.money`, :mod:`.units` (counted nouns),
 :mod:`.numbers` (figures in digits and words), :mod:`.suffixes` (percent, duration,
 currency word), :mod:`.dates`, :mod:`.scan` (the candidate scan), :mod:`.ranges`,
-:mod:`.extract` (assembles :class:`~api.models.Quantity` objects) and :mod:`.compare`
-(``compatible`` and ``display``).
+:mod:`.extract` (assembles :class:`~api.models.Quantity` objects), :mod:`.precision`
+(how precisely a figure is written) and :mod:`.compare` (``compatible`` and ``display``).
 """
 
 from api.quantities.compare import compatible, display

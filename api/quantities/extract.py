@@ -17,7 +17,7 @@ from api.quantities.text import HYPHEN, rev, reversed_phrases
 from api.quantities.units import ONE_NOUNS, UNIT_SYNONYMS, counted_noun, percent_of
 
 # Qualifiers before a figure; the approximate ones follow.
-_QUALIFIER_KIND = {
+QUALIFIER_KIND = {
     "no more than": Qualifier.at_most,
     "not more than": Qualifier.at_most,
     "no fewer than": Qualifier.at_least,
@@ -40,14 +40,25 @@ _QUALIFIER_KIND = {
     "below": Qualifier.at_most,
     "as many as": Qualifier.at_most,
     "as much as": Qualifier.at_most,
+    # Slightly below or above, not just a bound: "nearly 1,861.81" is not 1,861.82, and
+    # "nearly 10,000" is not 5,000 (a plain "under" would admit it).
+    "nearly": Qualifier.just_under,
+    "almost": Qualifier.just_under,
+    "just under": Qualifier.just_under,
+    "just below": Qualifier.just_under,
+    "just short of": Qualifier.just_under,
+    "just shy of": Qualifier.just_under,
+    "just over": Qualifier.just_over,
+    "just above": Qualifier.just_over,
+    "slightly more than": Qualifier.just_over,
+    "slightly over": Qualifier.just_over,
 }
 _APPROX_WORDS = (
-    "approximately|approx.|about|around|roughly|some|nearly|almost|an estimated|estimated"
-    "|close to|circa"
+    "approximately|approx.|about|around|roughly|some|an estimated|estimated|close to|circa"
 )
 _QUALIFIERS = re.compile(
     r"\s*(?P<q>"
-    + reversed_phrases("|".join(_QUALIFIER_KIND) + "|" + _APPROX_WORDS)
+    + reversed_phrases("|".join(QUALIFIER_KIND) + "|" + _APPROX_WORDS)
     + r"(?![^\W\d_])|~)",
     re.IGNORECASE,
 )
@@ -173,7 +184,7 @@ def _quantity(text: str, fig: Figure, lo: int, hi: int) -> Quantity | None:
     q_start = s
     if qm is not None:
         q = " ".join(qm.group("q")[::-1].lower().split())
-        qualifier = _QUALIFIER_KIND.get(q, Qualifier.approx)
+        qualifier = QUALIFIER_KIND.get(q, Qualifier.approx)
         q_start = s - qm.end("q")
 
     if kind is QuantityKind.number:

@@ -1,14 +1,30 @@
-"""Ranges: "between 10,000 and 12,000 troops", "10 to 12 percent" become one quantity."""
+"""Ranges: "between 10,000 and 12,000 troops", "10 to 12 percent" become one quantity.
+
+"X to Y" after a change ("from 10 to 12", "fell by 20,000 to 1.5 million", "up 3 to
+40") is a change and a level, not a range: it stays two figures, so an outlet that
+changes either one conflicts with the other outlets.
+"""
 
 from __future__ import annotations
 
 import re
 
 from api.models import Qualifier, Quantity, QuantityKind
+from api.quantities.text import behind, rev
 
 _RANGE_GAP = re.compile(r"\s*(?:(?P<w>to|and|or)\s+|[-–—]\s*)\Z", re.IGNORECASE)
 _BETWEEN = re.compile(r"(?<![^\W\d_])between\s+\Z", re.IGNORECASE)
 _FROM = re.compile(r"(?<![^\W\d_])from\s+\Z", re.IGNORECASE)
+# A reported change right before the first figure, optionally with "by": "fell by",
+# "rose", "up", "down by". Past tense and third person only: "cut by 5 to 10 percent"
+# and "expected to rise 5 to 10 percent" are ranges of a change still to come.
+_CHANGE_BEFORE = behind(
+    r"\s+(?:yb\s+)?(?:{})",
+    "rose|risen|rises|fell|fallen|falls|increased|increases|decreased|decreases|dropped"
+    "|drops|climbed|climbs|jumped|jumps|gained|gains|declined|declines|grew|grown|grows"
+    "|shrank|shrunk|shrinks|slipped|slips|slid|slides|surged|surges|soared|soars"
+    "|plunged|plunges|tumbled|tumbles|sank|sinks|dipped|dips|up|down",
+)
 
 
 def merge_ranges(text: str, found: list[Quantity]) -> list[Quantity]:
@@ -51,6 +67,8 @@ def _range(text: str, a: Quantity, b: Quantity) -> Quantity | None:
         start = a.start - len(before) + bm.start()
     elif _FROM.search(before) or _BETWEEN.search(before):
         return None  # "from 10 to 12" is a change, not a range
+    elif _CHANGE_BEFORE.match(rev(text, 0, a.start, 24)):
+        return None  # "fell by 20,000 to 1.5 million": a change and a level
     if a.kind is b.kind and a.unit is not None and b.unit is not None and a.unit != b.unit:
         return None
     return Quantity(
