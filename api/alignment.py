@@ -24,6 +24,7 @@ from api.models import (
     ConflictKind,
     ConflictValue,
     Quantity,
+    QuantityKind,
 )
 from api.quantities import compatible
 from api.terms import content_terms
@@ -86,22 +87,35 @@ def _said_alike(a: Claim, b: Claim) -> bool:
 
 
 def _clashing_quantities(a: Claim, b: Claim) -> tuple[Quantity, Quantity] | None:
-    """A pair of figures for the same thing that cannot both be true, unless another
-    figure for that same thing agrees (then the outlets agree and add detail)."""
-    clashes: dict[tuple[str, str | None], tuple[Quantity, Quantity]] = {}
-    agreed: set[tuple[str, str | None]] = set()
-    for qa in a.quantities:
-        for qb in b.quantities:
-            verdict = compatible(qa, qb)
-            key = (qa.kind.value, qa.unit)
-            if verdict is True:
-                agreed.add(key)
-            elif verdict is False and _same_setting(a, qa, b, qb):
-                clashes.setdefault(key, (qa, qb))
-    for key, pair in clashes.items():
-        if key not in agreed:
-            return pair
+    """A pair of figures for the same thing that cannot both be true.
+
+    Figures of one kind and unit are first paired one to one where they agree; a clash
+    is looked for only among those left over, and only when both claims give as many
+    figures of that kind: "fell 5.9%, or 5.3%" against "fell 5.9%, or 7.9%" clashes on
+    the second figure, while a claim that adds a figure of its own ("from 3.6%") does
+    not clash with the other's unrelated one.
+    """
+    for key in sorted({_kind_of(q) for q in a.quantities} & {_kind_of(q) for q in b.quantities}):
+        left = [q for q in a.quantities if _kind_of(q) == key]
+        right = [q for q in b.quantities if _kind_of(q) == key]
+        if len(left) != len(right):
+            continue
+        for qa in list(left):
+            match = next((qb for qb in right if compatible(qa, qb) is True), None)
+            if match is not None:
+                left.remove(qa)
+                right.remove(match)
+        for qa in left:
+            for qb in right:
+                if compatible(qa, qb) is False and _same_setting(a, qa, b, qb):
+                    return qa, qb
     return None
+
+
+def _kind_of(q: Quantity) -> tuple[str, str]:
+    # Durations compare across units ("three months" vs "90 days"); other figures do not.
+    unit = "" if q.kind is QuantityKind.duration else (q.unit or "")
+    return (q.kind.value, unit)
 
 
 _SETTING_WORDS = 5  # words read on each side of a figure
@@ -179,12 +193,13 @@ def conflict_of(group: Sequence[Claim], decision: Decision) -> Conflict:
         kind = conflict_kind(decision.pair.a, decision.pair.b) or ConflictKind.statement
     a, b = decision.pair.a, decision.pair.b
     clash = _clashing_quantities(a, b)
+    sides = {a.id: clash[0], b.id: clash[1]} if clash else {}
     denied = _denied_term(a, b) if a.negated != b.negated else None
     values = [
         ConflictValue(
             article_id=claim.article_id,
             claim_id=claim.id,
-            value=_value_of(claim, kind, clash[0] if clash else None, denied),
+            value=_value_of(claim, kind, sides, denied),
         )
         for claim in group
     ]
@@ -192,19 +207,27 @@ def conflict_of(group: Sequence[Claim], decision: Decision) -> Conflict:
 
 
 def _value_of(
-    claim: Claim, kind: ConflictKind, like: Quantity | None, denied: str | None
+    claim: Claim, kind: ConflictKind, sides: dict[str, Quantity], denied: str | None
 ) -> str | None:
     """What ``claim`` states on the point in conflict; None when it states no side of it
     (it reports the fact, without a figure, a denial or a speaker of its own)."""
     if kind in (ConflictKind.quantity, ConflictKind.date):
-        if like is None:
-            return None
-        for q in claim.quantities:
-            if q.kind == like.kind and q.unit == like.unit:
-                return q.text  # as written: "approximately ten thousand", not "10000"
-        return None
+        figure = sides.get(claim.id) or _figure_like(claim, list(sides.values()))
+        return figure.text if figure else None  # as written: "approximately ten thousand"
     if kind is ConflictKind.actor:
         return claim.attribution.source if claim.attribution is not None else None
     if kind is ConflictKind.negation:
         return _polarity_value(claim, denied) if denied is not None else None
     return claim.text
+
+
+def _figure_like(claim: Claim, sides: Sequence[Quantity]) -> Quantity | None:
+    """The claim's figure for the thing in conflict: one that agrees with a side, or
+    failing that the only figure of that kind."""
+    if not sides:
+        return None
+    same = [q for q in claim.quantities if _kind_of(q) == _kind_of(sides[0])]
+    agreeing = [q for q in same if any(compatible(q, side) is True for side in sides)]
+    if agreeing:
+        return agreeing[0]
+    return same[0] if len(same) == 1 else None
