@@ -76,7 +76,7 @@ def test_stuffs_a_short_article_in_one_call(fake: FakeLLM, tmp_path: Path) -> No
     assert engine.info.prompt_versions == {
         "extract": "1",
         "reduce": "1",
-        "judge": "1",
+        "judge": "2",
         "brief": "1",
     }
     assert engine.usage.llm_calls == 1 and engine.usage.prompt_tokens == 100
