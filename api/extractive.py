@@ -96,9 +96,9 @@ def brief(
     Selection scores a sentence by the share of its terms that each *other* article also
     uses, averaged over those articles. The chosen sentences are then ordered by
     ``support`` (sentence -> share of outlets reporting its claims), so the brief
-    opens with what the outlets agree on. ``contested`` sentences (holding a claim of a
-    conflict cluster) are left out: a brief must not state one side of a conflict as
-    settled.
+    opens with what the outlets agree on. ``contested`` sentences (stating one side of
+    a conflict: a figure, a denial or a speaker the others dispute) are left out: a
+    brief must not state one side of a conflict as settled.
     """
     per_article = [sentence_texts(t) for t in texts]
     article_terms = [frozenset(content_terms(t)) for t in texts]
@@ -115,5 +115,7 @@ def brief(
             candidates.append(Candidate(sent, bag, lexical, a, i))
     chosen = select(candidates, max_words)
     weight = support or {}
-    chosen.sort(key=lambda c: (-weight.get(c.text, 0.0), -c.score, c.source, c.position))
+    # Most widely reported first; among sentences about as widely reported (to a tenth
+    # of the outlets), story order, ledes before details, as a reader expects.
+    chosen.sort(key=lambda c: (-round(weight.get(c.text, 0.0), 1), c.position, c.source))
     return " ".join(c.text for c in chosen)

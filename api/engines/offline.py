@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from api import alignment, extractive
 from api.claims import extract_claims
 from api.engines.base import BriefRequest, CandidatePair, Verdict
-from api.models import Article, ArticleAnalysis, Claim, ClusterStatus, EngineInfo, Usage
+from api.models import Article, ArticleAnalysis, Claim, EngineInfo, Usage
 from api.sentences import SentenceIndex
 
-ALGORITHM = "parallax-offline-1"
+ALGORITHM = "parallax-offline-2"
 
 
 class OfflineEngine:
@@ -60,9 +60,15 @@ class OfflineEngine:
         contested: set[str] = set()
         for cluster in request.clusters:
             sentences = {sentence_of(request.claims[c]) for c in cluster.claims}
-            if cluster.status is ClusterStatus.conflict:
-                contested.update(sentences)
-            elif cluster.status is not ClusterStatus.unique:
+            if cluster.conflict is not None:
+                # Only the sentences that state a side; one that reports the fact
+                # without a value of its own ("the vote was delayed") may still lead.
+                contested.update(
+                    sentence_of(request.claims[v.claim_id])
+                    for v in cluster.conflict.values
+                    if v.value is not None
+                )
+            if len(cluster.articles) > 1:
                 share = (len(cluster.articles) - 1) / total
                 for sentence in sentences:
                     support[sentence] = max(support.get(sentence, 0.0), share)
