@@ -8,7 +8,6 @@ The pipeline is imported on use, so ``--help`` and usage errors stay fast.
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Sequence
 from enum import StrEnum
@@ -17,6 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
+from api import aio
 from api.cli_support import EXIT_INTERRUPTED, PROG, Loaded, execute, run_command
 from api.models import ErrorEntry
 from api.reports.html import render_comparison_html
@@ -159,7 +159,7 @@ def summarize(
     def produce(run: Loaded) -> tuple[str, Sequence[ErrorEntry]]:
         from api import pipeline
 
-        result = asyncio.run(
+        result = aio.run(
             pipeline.summarize(
                 run.articles,
                 run.engine,
@@ -222,7 +222,7 @@ def compare(
 
         if dry_run:
             return _dry_run(run, max_words, summary_words), run.errors
-        result = asyncio.run(
+        result = aio.run(
             pipeline.compare(
                 run.articles,
                 run.engine,
@@ -264,7 +264,7 @@ def _dry_run(run: Loaded, max_words: int | None, summary_words: int | None) -> s
 
     if not isinstance(run.engine, LLMEngine):
         return "Dry run: the offline engine makes no LLM calls."
-    plan = asyncio.run(
+    plan = aio.run(
         plan_comparison(
             run.engine,
             run.articles,

@@ -27,6 +27,7 @@ of it.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
@@ -36,9 +37,6 @@ from api.models import Claim, Cluster, ClusterStatus, Omission
 
 UNIQUE_BELOW = 0.14
 OMIT_BELOW = 0.3
-# A claim joins a cluster when it is linked to the first CHECK members of other
-# articles: every member in a cluster of a handful of outlets; at scale, the strongest.
-CHECK = 8
 _RANK = {
     ClusterStatus.consensus: 0,
     ClusterStatus.conflict: 1,
@@ -57,7 +55,7 @@ def _key(i: int, j: int) -> Pair:
 
 
 class _Graph:
-    """Decisions indexed by claim position: scores, links and who is near whom."""
+    """Decisions indexed by claim position: who was scored with whom, and the links."""
 
     def __init__(
         self, claims: Sequence[Claim], decisions: Sequence[Decision], *, exhaustive: bool
@@ -65,35 +63,25 @@ class _Graph:
         self.exhaustive = exhaustive
         index = {c.id: i for i, c in enumerate(claims)}
         self.owner = [c.article_id for c in claims]
-        self.score: dict[Pair, float] = {}
-        self.relation: dict[Pair, Relation] = {}
-        self.near: list[list[int]] = [[] for _ in claims]  # every scored partner
+        self.near: list[dict[int, float]] = [{} for _ in claims]  # partner -> score
         self.links: list[set[int]] = [set() for _ in claims]
+        self.edges: list[tuple[float, Pair]] = []  # linked pairs, with their scores
         self.conflicts: dict[Pair, Decision] = {}
         for d in decisions:
             i, j = index[d.pair.a.id], index[d.pair.b.id]
-            pair = _key(i, j)
-            self.score[pair] = d.pair.similarity
-            self.relation[pair] = d.verdict.relation
-            self.near[i].append(j)
-            self.near[j].append(i)
+            p = d.pair.similarity
+            self.near[i][j] = p
+            self.near[j][i] = p
             if d.verdict.relation is not Relation.unrelated:
                 self.links[i].add(j)
                 self.links[j].add(i)
+                self.edges.append((p, _key(i, j)))
             if d.verdict.relation is Relation.conflict:
-                self.conflicts[pair] = d
-
-    def linked(self, i: int, j: int) -> bool | None:
-        """Whether the pair was judged linked; None when it was never scored, which
-        after an exhaustive pass means it scored below the candidates' floor."""
-        relation = self.relation.get(_key(i, j))
-        if relation is None:
-            return False if self.exhaustive else None
-        return relation is not Relation.unrelated
+                self.conflicts[_key(i, j)] = d
 
     def closeness(self, i: int) -> float:
         """The best score any claim of another article reaches with claim ``i``."""
-        return max((self.score[_key(i, j)] for j in self.near[i]), default=0.0)
+        return max(self.near[i].values(), default=0.0)
 
 
 def build(
@@ -144,10 +132,10 @@ def _cover(graph: _Graph) -> list[list[int]]:
     is a close match (``CONFLICT_MIN``) of every member, so the cluster shows the one fact
     the outlets disagree on. Other clusters never take in both sides of a conflict.
     """
-    links = sorted(
-        (pair for pair, rel in graph.relation.items() if rel is not Relation.unrelated),
-        key=lambda pair: (pair not in graph.conflicts, -graph.score[pair], pair),
-    )
+    links = [
+        pair
+        for _, pair in sorted(graph.edges, key=lambda e: (e[1] not in graph.conflicts, -e[0], e[1]))
+    ]
     covered: set[Pair] = set()
     placed: set[int] = set()
     groups: list[list[int]] = []
@@ -156,7 +144,7 @@ def _cover(graph: _Graph) -> list[list[int]]:
         # mostly repeats theirs: the report would list one fact over and over.
         if (i, j) in covered or (i in placed and j in placed):
             continue
-        members = _grow(graph, i, j, tight=(i, j) in graph.conflicts)
+        members = _grow(graph, i, j, placed, tight=(i, j) in graph.conflicts)
         inside = set(members)
         placed |= inside
         for m in members:
@@ -165,26 +153,58 @@ def _cover(graph: _Graph) -> list[list[int]]:
     return groups
 
 
-def _grow(graph: _Graph, i: int, j: int, *, tight: bool) -> list[int]:
+def _grow(graph: _Graph, i: int, j: int, placed: set[int], *, tight: bool) -> list[int]:
     """The cluster seeded by the link i ~ j: every claim linked to all its members (to
-    all of them that it was scored with, when scoring was not exhaustive)."""
+    all of them that it was scored with, when scoring was not exhaustive).
+
+    Candidates are the links of every member, strongest first, so a fact reported by
+    300 outlets gathers in one cluster although each claim keeps only a few partners.
+    What each candidate has with the members is counted as members join, so a join
+    costs the new member's partners, not the cluster's size. A claim already in a
+    cluster joins another only when linked to both of its seeds: a sentence that states
+    two facts belongs to both, but a cluster does not swallow its neighbours' members.
+    """
     owner = graph.owner
-    members, inside = [i, j], {i, j}
+    members: list[int] = []
+    per_article: dict[str, int] = defaultdict(int)
+    linked_to: dict[int, int] = defaultdict(int)  # candidate -> members it is linked to
+    barred: set[int] = set()  # a member is scored unlinked (or, tight, weak) with it
+    frontier: list[tuple[float, int]] = []
 
-    def pull(k: int) -> tuple[float, int]:
-        return (-max(graph.score.get(_key(k, m), 0.0) for m in (i, j)), k)
+    def join(m: int) -> None:
+        members.append(m)
+        per_article[owner[m]] += 1
+        barred.add(m)
+        linked = graph.links[m]
+        for x, p in graph.near[m].items():
+            if x in linked:
+                linked_to[x] += 1
+                heapq.heappush(frontier, (-p, x))
+            if (
+                x not in linked
+                or (tight and p < CONFLICT_MIN)
+                or (not tight and graph.conflicts and _key(m, x) in graph.conflicts)
+            ):
+                barred.add(x)
 
-    for k in sorted((graph.links[i] | graph.links[j]) - inside, key=pull):
-        others = [m for m in members if owner[m] != owner[k]][:CHECK]
-        known = [m for m in others if graph.linked(k, m) is not None]
-        if not known or not all(graph.linked(k, m) for m in known):
+    join(i)
+    join(j)
+    while frontier:
+        _, k = heapq.heappop(frontier)
+        if k in barred:
             continue
-        if tight and any(graph.score[_key(k, m)] < CONFLICT_MIN for m in known):
+        others = len(members) - per_article[owner[k]]
+        # Exhaustive scoring: linked to every member of another article. Otherwise a
+        # member it was never scored with counts neither way.
+        if graph.exhaustive and linked_to[k] < others:
+            barred.add(k)
             continue
-        if not tight and any(_key(k, m) in graph.conflicts for m in members):
+        if k in placed and not all(
+            k in graph.links[seed] for seed in (i, j) if owner[seed] != owner[k]
+        ):
+            barred.add(k)
             continue
-        members.append(k)
-        inside.add(k)
+        join(k)
     return members
 
 
@@ -259,14 +279,18 @@ def _omissions(
         candidates, screened = [], []
     else:
         screened = near_in_meaning([g for _, g in candidates])
+    close_to = _close_articles(graph)
     for (cluster, group), close in zip(candidates, screened, strict=True):
-        near = close | {
-            graph.owner[j]
-            for i in group
-            for j in graph.near[i]
-            if graph.score[_key(i, j)] >= OMIT_BELOW or j in graph.links[i]
-        }
+        near = close.union(*(close_to[i] for i in group))
         for aid in article_ids:
             if aid not in cluster.articles and aid not in near:
                 omitted[aid].append(cluster.id)
     return [Omission(article_id=aid, clusters=omitted[aid]) for aid in article_ids]
+
+
+def _close_articles(graph: _Graph) -> list[frozenset[str]]:
+    """Per claim, the articles with a claim linked to it or scored ``OMIT_BELOW`` or more."""
+    return [
+        frozenset(graph.owner[j] for j, p in near.items() if p >= OMIT_BELOW or j in graph.links[i])
+        for i, near in enumerate(graph.near)
+    ]

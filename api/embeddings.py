@@ -29,6 +29,8 @@ DIM = 256
 # (hostile input) would otherwise cost a megabyte of tokens.
 MAX_CHARS = 2000
 
+_PAIR_CHUNK = 16_384  # pairs whose vectors are gathered at once (2 x 16 MB)
+
 Vectors = npt.NDArray[np.float32]
 _lock = threading.Lock()
 _loaded: list[Any] = []  # the model, once loaded (a list: no global statement needed)
@@ -55,8 +57,21 @@ def embed(texts: Sequence[str]) -> Vectors:
     """Unit-length embeddings, one row per text (a zero row for a text with no tokens)."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
-    raw = _model().embed([t[:MAX_CHARS] or " " for t in texts], norm=False)
-    vectors = np.asarray(raw, dtype=np.float32)
+    # Each distinct text once: outlets reprint wire copy, and tokenizing is the cost.
+    distinct = list(dict.fromkeys(t[:MAX_CHARS] or " " for t in texts))
+    row = {t: i for i, t in enumerate(distinct)}
+    raw = _model().embed(distinct, norm=False)
+    vectors = np.asarray(raw, dtype=np.float32)[[row[t[:MAX_CHARS] or " "] for t in texts]]
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     unit: Vectors = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
     return unit
+
+
+def pair_cosines(vectors: Vectors, pairs: npt.NDArray[np.intp]) -> Vectors:
+    """Cosine of each pair of rows (unit vectors), a slice of pairs at a time: gathering
+    every pair's vectors at once would take a gigabyte at 300 articles."""
+    out = np.empty(len(pairs), dtype=np.float32)
+    for lo in range(0, len(pairs), _PAIR_CHUNK):
+        part = pairs[lo : lo + _PAIR_CHUNK]
+        out[lo : lo + len(part)] = np.einsum("ij,ij->i", vectors[part[:, 0]], vectors[part[:, 1]])
+    return out

@@ -9,7 +9,6 @@ same parsers.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import sys
@@ -17,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from api import fetch
+from api import aio, fetch
 from api.errors import EmptyInput, FormatInputError, InputError, InputTooLarge
 from api.formats import Kind, default_title, parse_document
 from api.models import Article, ArticleInput, ErrorEntry, UrlInput
@@ -89,7 +88,7 @@ def load_articles(
     urls = [path for path in paths if is_url(path)]
     fetched: dict[str, ArticleInput | InputError] = {}
     if urls:
-        results = asyncio.run(fetch.fetch_all(urls, settings or get_settings()))
+        results = aio.run(fetch.fetch_all(urls, settings or get_settings()))
         fetched = dict(zip(urls, results, strict=True))
     articles: list[Article] = []
     errors: list[ErrorEntry] = []

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from api.embeddings import Vectors, embed
+from api.embeddings import Vectors, embed, pair_cosines
 from api.models import Claim
 from api.terms import STOPWORDS
 from api.termvectors import TermVectors, vectorize
@@ -131,9 +131,9 @@ def features(s: ClaimSignals, pairs: Sequence[tuple[int, int]]) -> Matrix:
     x = np.zeros((len(pairs), len(FEATURES)))
     if not pairs:
         return x
-    left = np.fromiter((i for i, _ in pairs), dtype=np.intp, count=len(pairs))
-    right = np.fromiter((j for _, j in pairs), dtype=np.intp, count=len(pairs))
-    x[:, 0] = np.einsum("ij,ij->i", s.vectors[left], s.vectors[right])
+    both = np.array(pairs, dtype=np.intp).reshape(-1, 2)
+    left, right = both[:, 0], both[:, 1]
+    x[:, 0] = pair_cosines(s.vectors, both)
     x[:, 1:6] = _word_features(s, pairs)
     first = np.asarray(s.position) == 0
     x[:, 6] = (first[left].astype(float) + first[right]) * np.maximum(x[:, 0], 0.0)

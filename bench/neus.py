@@ -11,7 +11,6 @@ the cluster. Prints one JSON object. The data set is read in place, never copied
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import statistics
 import sys
@@ -21,6 +20,7 @@ from typing import Any
 
 from rouge_score import rouge_scorer
 
+from api import aio
 from api.engines.offline import OfflineEngine
 from api.ingest import article_from_input
 from api.models import ArticleInput
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     words: list[int] = []
     started = time.perf_counter()
     for row in rows:
-        brief = asyncio.run(_brief(row["articles"], args.max_words))
+        brief = aio.run(_brief(row["articles"], args.max_words))
         words.append(len(brief.split()))
         outputs = {"parallax_offline": brief, **row["baselines"]}
         for name, text in outputs.items():

@@ -20,7 +20,6 @@ Prints one JSON object.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import gc
 import itertools
 import json
@@ -38,7 +37,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from api import alignment
+from api import aio, alignment
 from api.blocking import candidate_pairs
 from api.engines.offline import OfflineEngine
 from api.ingest import article_from_input, load_path
@@ -225,7 +224,7 @@ def _paragraphs(body: list[str], rng: random.Random) -> str:
 def run_once(articles: list[Article]) -> tuple[float, Comparison]:
     gc.collect()
     started = time.perf_counter()
-    result = asyncio.run(compare(articles, OfflineEngine(), max_words=150, summary_max_words=60))
+    result = aio.run(compare(articles, OfflineEngine(), max_words=150, summary_max_words=60))
     return time.perf_counter() - started, result
 
 
