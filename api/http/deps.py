@@ -14,7 +14,10 @@ from typing import Annotated, cast
 from fastapi import Depends, Request
 
 from api.http.metrics import Metrics
-from api.jobs.runner import EngineFactory, JobRunner
+from api.jobs.execute import EngineFactory
+from api.jobs.pgstore import PgJobStore
+from api.jobs.queued import QueueRunner
+from api.jobs.runner import JobRunner
 from api.jobs.store import JobStore
 from api.settings import Settings
 
@@ -23,12 +26,18 @@ async def get_settings(request: Request) -> Settings:
     return cast(Settings, request.app.state.settings)
 
 
-async def get_store(request: Request) -> JobStore:
-    return cast(JobStore, request.app.state.store)
+# The store and runner of either backend (api/jobs/backend.py); both pairs offer the
+# same methods to the routes.
+AnyStore = JobStore | PgJobStore
+AnyRunner = JobRunner | QueueRunner
 
 
-async def get_runner(request: Request) -> JobRunner:
-    return cast(JobRunner, request.app.state.runner)
+async def get_store(request: Request) -> AnyStore:
+    return cast(AnyStore, request.app.state.store)
+
+
+async def get_runner(request: Request) -> AnyRunner:
+    return cast(AnyRunner, request.app.state.runner)
 
 
 async def get_engine_factory(request: Request) -> EngineFactory:
@@ -41,7 +50,7 @@ async def get_metrics(request: Request) -> Metrics:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-StoreDep = Annotated[JobStore, Depends(get_store)]
-RunnerDep = Annotated[JobRunner, Depends(get_runner)]
+StoreDep = Annotated[AnyStore, Depends(get_store)]
+RunnerDep = Annotated[AnyRunner, Depends(get_runner)]
 EngineDep = Annotated[EngineFactory, Depends(get_engine_factory)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]

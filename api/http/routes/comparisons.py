@@ -14,11 +14,11 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from api.errors import ConflictError, NotFound
 from api.http.auth import require_api_key
-from api.http.deps import EngineDep, RunnerDep, SettingsDep, StoreDep
+from api.http.deps import AnyStore, EngineDep, RunnerDep, SettingsDep, StoreDep
 from api.http.limits import check_articles, chosen_engine
 from api.http.problems import problem_responses, request_id_of
 from api.jobs.models import ComparisonRequest, Job, JobStatus
-from api.jobs.store import JobStore, StoredJob
+from api.jobs.rows import StoredJob
 from api.models import Comparison
 from api.reports.html import render_comparison_html
 from api.reports.markdown import render_comparison_md
@@ -144,7 +144,7 @@ async def get_report(
     return Response(render_comparison_md(result), media_type="text/markdown")
 
 
-async def _stored(store: JobStore, job_id: str) -> StoredJob:
+async def _stored(store: AnyStore, job_id: str) -> StoredJob:
     stored = await store.get(job_id)
     if stored is None:
         raise NotFound(f"no comparison job {job_id!r}", source="job_id")

@@ -16,11 +16,10 @@ from fastapi.responses import StreamingResponse
 
 from api.errors import NotFound
 from api.http.auth import require_api_key
-from api.http.deps import RunnerDep, StoreDep
+from api.http.deps import AnyStore, RunnerDep, StoreDep
 from api.http.problems import problem_responses
+from api.jobs.events import JobEvent
 from api.jobs.models import Job
-from api.jobs.runner import JobEvent
-from api.jobs.store import JobStore
 from api.models import Model
 
 router = APIRouter(prefix="/v1", tags=["comparisons"], dependencies=[Depends(require_api_key)])
@@ -61,7 +60,7 @@ async def comparison_events(job_id: str, store: StoreDep, runner: RunnerDep) -> 
 
 
 async def _stream(
-    job: Job, events: asyncio.Queue[JobEvent], stack: contextlib.AsyncExitStack, store: JobStore
+    job: Job, events: asyncio.Queue[JobEvent], stack: contextlib.AsyncExitStack, store: AnyStore
 ) -> AsyncIterator[str]:
     async with stack:
         yield _event("status", job)
