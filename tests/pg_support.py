@@ -5,8 +5,10 @@ worker in process with an engine the test steers."""
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AbstractContextManager, AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,8 @@ from api.engines.base import Engine
 from api.http import create_app
 from api.jobs.worker import run_worker
 from api.settings import Settings
+from tests import serverproc
+from tests.conftest import ROOT
 from tests.http_support import engines_of, running
 
 
@@ -60,3 +64,33 @@ async def wait_until(client: httpx.AsyncClient, job_id: str, statuses: set[str])
             if job["status"] in statuses:
                 return job
             await asyncio.sleep(0.02)
+
+
+def pg_env(url: str, **settings: str) -> dict[str, str]:
+    """Environment of a worker or server subprocess on this database: the caller's
+    PARALLAX_* variables dropped, quick heartbeats so a dead worker is noticed soon."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARALLAX_")}
+    env.update(
+        PYTHONPATH=str(ROOT),
+        PARALLAX_DATABASE_URL=url,
+        PARALLAX_WORKER_HEARTBEAT_SECONDS="0.5",
+        PARALLAX_WORKER_STALLED_SECONDS="2",
+        PARALLAX_DB_TIMEOUT_SECONDS="1",
+        **settings,
+    )
+    return env
+
+
+def worker_process(
+    env: dict[str, str], delay: float = 0.0
+) -> AbstractContextManager[subprocess.Popen[bytes]]:
+    """A real worker process (tests/slow_worker.py): brief takes ``delay`` seconds."""
+    return serverproc.running(["-m", "tests.slow_worker", "--delay", str(delay)], None, env=env)
+
+
+def serve_process(
+    env: dict[str, str], port: int
+) -> AbstractContextManager[subprocess.Popen[bytes]]:
+    """A real ``parallax serve`` replica on loopback."""
+    args = ["-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    return serverproc.running(args, f"http://127.0.0.1:{port}/healthz", env=env)

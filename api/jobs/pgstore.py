@@ -192,7 +192,7 @@ class PgJobStore:
         async with self._connection() as conn:
             cursor = await conn.execute(
                 "DELETE FROM parallax_jobs WHERE status NOT IN ('queued', 'running')"
-                " AND updated_at < %s",
+                " AND updated_at <= %s",
                 (now() - timedelta(seconds=ttl_seconds),),
             )
             return cursor.rowcount

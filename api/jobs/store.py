@@ -35,7 +35,7 @@ from api.models import Comparison, ProgressEvent
 
 T = TypeVar("T")
 
-SQLITE_PURGE = "DELETE FROM jobs WHERE status NOT IN ('queued', 'running') AND updated_at < ?"
+SQLITE_PURGE = "DELETE FROM jobs WHERE status NOT IN ('queued', 'running') AND updated_at <= ?"
 
 
 def _now() -> str:

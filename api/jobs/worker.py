@@ -163,10 +163,15 @@ async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
         await asyncio.wait_for(stop.wait(), seconds)
 
 
-async def run_until_signalled(settings: Settings, *, concurrency: int | None = None) -> None:
+async def run_until_signalled(
+    settings: Settings,
+    *,
+    concurrency: int | None = None,
+    engine_factory: EngineFactory | None = None,
+) -> None:
     """``parallax worker``: run until SIGTERM or SIGINT."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    await run_worker(settings, concurrency=concurrency, stop=stop)
+    await run_worker(settings, concurrency=concurrency, engine_factory=engine_factory, stop=stop)

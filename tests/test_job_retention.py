@@ -1,0 +1,63 @@
+"""Retention, on both backends: finished jobs and their results are purged once they
+are older than the TTL; queued and running jobs never are."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from api.jobs.models import JobError, JobStatus
+from api.jobs.pgstore import PgJobStore
+from api.jobs.store import JobStore
+from tests.pg_support import pg_settings
+
+pytestmark = pytest.mark.anyio
+
+AnyStore = JobStore | PgJobStore
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AnyStore]:
+    opened: AnyStore
+    if request.param == "sqlite":
+        opened = JobStore(tmp_path / "jobs.db")
+    else:
+        opened = PgJobStore(pg_settings(request.getfixturevalue("pg_url"), tmp_path))
+    await opened.open()
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+async def new_job(store: AnyStore, n: int) -> str:
+    job, _ = await store.create(
+        engine="offline",
+        request_json=f'{{"n": {n}}}',
+        request_hash=str(n),
+        idempotency_key=None,
+        request_id=None,
+    )
+    return job.id
+
+
+async def test_purge_drops_finished_jobs_past_the_ttl_only(store: AnyStore) -> None:
+    queued, running, failed, cancelled = [await new_job(store, n) for n in range(4)]
+    for job_id in (running, failed):
+        assert await store.start(job_id)
+    error = JobError(code="engine_error", message="no")
+    assert await store.finish(failed, JobStatus.failed, result=None, error=error)
+    assert await store.cancel(cancelled)
+
+    assert await store.purge(3600) == 0  # finished a moment ago: kept for an hour
+    assert await store.purge(0) == 2
+    assert await store.get(failed) is None and await store.get(cancelled) is None
+    kept = [await store.get(job_id) for job_id in (queued, running)]
+    assert [s.job.status for s in kept if s is not None] == [JobStatus.queued, JobStatus.running]
