@@ -10,17 +10,13 @@ import pytest
 
 from api.jobs.models import JobError, JobStatus
 from api.jobs.pgstore import PgJobStore
+from api.jobs.rows import NewJob
 from api.jobs.store import JobStore
 from tests.pg_support import pg_settings
 
 pytestmark = pytest.mark.anyio
 
 AnyStore = JobStore | PgJobStore
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -38,13 +34,7 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
 
 
 async def new_job(store: AnyStore, n: int) -> str:
-    job, _ = await store.create(
-        engine="offline",
-        request_json=f'{{"n": {n}}}',
-        request_hash=str(n),
-        idempotency_key=None,
-        request_id=None,
-    )
+    job, _ = await store.create(NewJob("offline", f'{{"n": {n}}}', str(n), None, None))
     return job.id
 
 

@@ -18,11 +18,6 @@ from api.jobs.store import JobStore
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def test_sqlite_steps_run_once_in_order(tmp_path: Path) -> None:
     db = sqlite3.connect(tmp_path / "jobs.db", isolation_level=None)
     assert apply_sqlite(db, SQLITE_JOBS) == [1, 2]

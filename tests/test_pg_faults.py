@@ -28,11 +28,6 @@ from tests.serverproc import free_port
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def rows(url: str, query: bytes) -> list[tuple[Any, ...]]:
     with psycopg.connect(url) as conn:
         return conn.execute(query).fetchall()

@@ -18,11 +18,6 @@ from tests.pg_support import pg_settings, replicas, wait_until, worker
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 async def test_a_job_posted_to_one_replica_runs_on_a_worker_and_reads_on_the_other(
     pg_url: str, tmp_path: Path
 ) -> None:

@@ -60,3 +60,21 @@ class EventHub:
                 async with asyncio.timeout(timeout):
                     while not (await events.get()).status.finished:
                         pass
+
+
+class Watched:
+    """The watching half of both runners: streams and ``?wait=`` on one hub.
+    ``finished(job_id)`` reads the store (asked once a watcher is subscribed)."""
+
+    def __init__(self, finished: Callable[[str], Awaitable[bool]]) -> None:
+        self.hub = EventHub()
+        self._finished = finished
+
+    def watch(self, job_id: str) -> contextlib.AbstractAsyncContextManager[asyncio.Queue[JobEvent]]:
+        return self.hub.watch(job_id)
+
+    def watchers(self, job_id: str) -> int:
+        return self.hub.watchers(job_id)
+
+    async def wait(self, job_id: str, timeout: float) -> None:
+        await self.hub.wait(job_id, timeout, lambda: self._finished(job_id))

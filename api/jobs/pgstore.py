@@ -35,10 +35,12 @@ from api.jobs.models import Job, JobError, JobStatus
 from api.jobs.rows import (
     COLUMNS,
     UNFINISHED,
+    NewJob,
     StoredJob,
     conflict_message,
     job_from_row,
     now,
+    status_counts,
     stored_from_row,
 )
 from api.models import Comparison, ProgressEvent
@@ -90,36 +92,28 @@ class PgJobStore:
         async with self._connection() as conn:
             await conn.execute("SELECT 1 FROM parallax_jobs LIMIT 1")
 
-    async def create(
-        self,
-        *,
-        engine: str,
-        request_json: str,
-        request_hash: str,
-        idempotency_key: str | None,
-        request_id: str | None,
-    ) -> tuple[Job, bool]:
+    async def create(self, new: NewJob) -> tuple[Job, bool]:
         """Insert a queued job and enqueue it; with a known ``idempotency_key`` return
         that job instead (a ConflictError if its request differs)."""
         stamp = now()
-        ids = (request_id, stamp, stamp)
+        fields = (new.engine, new.request_json, new.request_hash, new.idempotency_key)
         async with self._connection() as conn, conn.transaction():
             cursor = await conn.execute(
                 "INSERT INTO parallax_jobs (id, status, engine, request, request_hash,"
                 " idempotency_key, request_id, created_at, updated_at)"
                 " VALUES (%s, 'queued', %s, %s, %s, %s, %s, %s, %s)"
                 f" ON CONFLICT (idempotency_key) DO NOTHING RETURNING {COLUMNS}",
-                (uuid.uuid4().hex, engine, request_json, request_hash, idempotency_key, *ids),
+                (uuid.uuid4().hex, *fields, new.request_id, stamp, stamp),
             )
             row = await cursor.fetchone()
             if row is None:  # the key is taken: that request's job
                 cursor = await conn.execute(
                     f"SELECT {COLUMNS}, request_hash FROM parallax_jobs WHERE idempotency_key = %s",
-                    (idempotency_key,),
+                    (new.idempotency_key,),
                 )
                 row = await cursor.fetchone()
                 assert row is not None
-                if row["request_hash"] != request_hash:
+                if row["request_hash"] != new.request_hash:
                     raise ConflictError(conflict_message(row["id"]))
                 return job_from_row(row), False
             if self._enqueue is not None:
@@ -202,8 +196,7 @@ class PgJobStore:
             cursor = await conn.execute(
                 "SELECT status, count(*) AS n FROM parallax_jobs GROUP BY status"
             )
-            found = {row["status"]: row["n"] for row in await cursor.fetchall()}
-        return {status: found.get(status.value, 0) for status in JobStatus}
+            return status_counts(await cursor.fetchall())
 
     async def _update(
         self,

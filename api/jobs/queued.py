@@ -11,13 +11,13 @@ that missed an event meanwhile finds the job's state on its next read.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
+from functools import partial
 
 import psycopg
 
 from api.db import pg
-from api.jobs.events import EventHub, JobEvent
+from api.jobs.events import JobEvent, Watched
 from api.jobs.execute import has_finished
 from api.jobs.models import JobProgress
 from api.jobs.pgstore import CHANNEL, PgJobStore, parse_event
@@ -28,11 +28,11 @@ log = logging.getLogger("parallax.jobs")
 RECONNECT_MAX_SECONDS = 5.0
 
 
-class QueueRunner:
+class QueueRunner(Watched):
     def __init__(self, store: PgJobStore, settings: Settings) -> None:
+        super().__init__(partial(has_finished, store))
         self._store = store
         self._settings = settings
-        self._hub = EventHub()
         self._listener: asyncio.Task[None] | None = None
         self.listening = asyncio.Event()  # set while the LISTEN connection is up
 
@@ -52,15 +52,6 @@ class QueueRunner:
         """Cancel a queued or running job (its worker is told through the queue);
         False if it had already finished."""
         return await self._store.cancel(job_id)
-
-    def watch(self, job_id: str) -> contextlib.AbstractAsyncContextManager[asyncio.Queue[JobEvent]]:
-        return self._hub.watch(job_id)
-
-    def watchers(self, job_id: str) -> int:
-        return self._hub.watchers(job_id)
-
-    async def wait(self, job_id: str, timeout: float) -> None:
-        await self._hub.wait(job_id, timeout, lambda: has_finished(self._store, job_id))
 
     async def _listen(self) -> None:
         delay = 0.1
@@ -90,6 +81,6 @@ class QueueRunner:
         except (ValueError, KeyError):
             log.warning("job events: ignored a malformed notification")
             return
-        if self._hub.watchers(job_id):
+        if self.hub.watchers(job_id):
             event = JobProgress(**progress) if progress is not None else None
-            self._hub.tell(job_id, JobEvent(status, event))
+            self.hub.tell(job_id, JobEvent(status, event))

@@ -30,6 +30,23 @@ class StoredJob:
     result_json: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class NewJob:
+    """What ``POST /v1/comparisons`` asks a store to create."""
+
+    engine: str
+    request_json: str  # the ComparisonRequest, engine resolved
+    request_hash: str  # sha256 of request_json: the same key with another body is a 409
+    idempotency_key: str | None
+    request_id: str | None  # X-Request-ID of the POST, for tracing
+
+
+def status_counts(rows: Any) -> dict[JobStatus, int]:
+    """Rows of (status, n) -> a count for every status, zeros included."""
+    found = {row["status"]: row["n"] for row in rows}
+    return {status: found.get(status.value, 0) for status in JobStatus}
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 

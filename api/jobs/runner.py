@@ -10,10 +10,10 @@ Procrastinate workers run the jobs instead (api/jobs/queued.py, api/jobs/worker.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
+from functools import partial
 
-from api.jobs.events import EventHub, JobEvent
+from api.jobs.events import JobEvent, Watched
 from api.jobs.execute import EngineFactory, OnFinish, has_finished, run_job
 from api.jobs.models import JobStatus
 from api.jobs.retention import purge_forever
@@ -23,7 +23,7 @@ from api.settings import Settings
 log = logging.getLogger("parallax.jobs")
 
 
-class JobRunner:
+class JobRunner(Watched):
     def __init__(
         self,
         store: JobStore,
@@ -32,6 +32,7 @@ class JobRunner:
         *,
         on_finish: OnFinish | None = None,
     ) -> None:
+        super().__init__(partial(has_finished, store))
         self._store = store
         self._settings = settings
         self._engine_factory = engine_factory
@@ -39,7 +40,6 @@ class JobRunner:
         self._queue: asyncio.Queue[str] = asyncio.Queue()
         self._workers: list[asyncio.Task[None]] = []
         self._running: dict[str, asyncio.Task[None]] = {}
-        self._hub = EventHub()
 
     async def start(self) -> None:
         for job_id in await self._store.requeue_unfinished():
@@ -69,17 +69,8 @@ class JobRunner:
         task = self._running.get(job_id)
         if task is not None:
             task.cancel()
-        self._hub.tell(job_id, JobEvent(JobStatus.cancelled))
+        self.hub.tell(job_id, JobEvent(JobStatus.cancelled))
         return True
-
-    def watch(self, job_id: str) -> contextlib.AbstractAsyncContextManager[asyncio.Queue[JobEvent]]:
-        return self._hub.watch(job_id)
-
-    def watchers(self, job_id: str) -> int:
-        return self._hub.watchers(job_id)
-
-    async def wait(self, job_id: str, timeout: float) -> None:
-        await self._hub.wait(job_id, timeout, lambda: has_finished(self._store, job_id))
 
     async def _work(self) -> None:
         while True:
@@ -89,7 +80,7 @@ class JobRunner:
                 self._store,
                 self._settings,
                 self._engine_factory,
-                tell=self._hub.tell,
+                tell=self.hub.tell,
                 on_finish=self._on_finish,
             )
             task = asyncio.create_task(run, name=f"parallax-job-{job_id}")

@@ -25,10 +25,12 @@ from api.jobs.models import Job, JobError, JobStatus
 from api.jobs.rows import (
     COLUMNS,
     UNFINISHED,
+    NewJob,
     StoredJob,
     conflict_message,
     job_from_row,
     now,
+    status_counts,
     stored_from_row,
 )
 from api.models import Comparison, ProgressEvent
@@ -79,28 +81,20 @@ class JobStore:
     async def ping(self) -> None:
         await self._call(lambda db: db.execute("SELECT count(*) FROM jobs").fetchone())
 
-    async def create(
-        self,
-        *,
-        engine: str,
-        request_json: str,
-        request_hash: str,
-        idempotency_key: str | None,
-        request_id: str | None,
-    ) -> tuple[Job, bool]:
+    async def create(self, new: NewJob) -> tuple[Job, bool]:
         """Insert a queued job; with a known ``idempotency_key`` return that job instead.
 
         Returns (job, created). A known key with a different request is a ConflictError.
         """
 
         def create(db: sqlite3.Connection) -> tuple[Job, bool]:
-            if idempotency_key is not None:
+            if new.idempotency_key is not None:
                 row = db.execute(
                     f"SELECT {COLUMNS}, request_hash FROM jobs WHERE idempotency_key = ?",
-                    (idempotency_key,),
+                    (new.idempotency_key,),
                 ).fetchone()
                 if row is not None:
-                    if row["request_hash"] != request_hash:
+                    if row["request_hash"] != new.request_hash:
                         raise ConflictError(conflict_message(row["id"]))
                     return job_from_row(row), False
             stamp = _now()
@@ -111,11 +105,11 @@ class JobStore:
                 (
                     job_id,
                     JobStatus.queued.value,
-                    engine,
-                    request_json,
-                    request_hash,
-                    idempotency_key,
-                    request_id,
+                    new.engine,
+                    new.request_json,
+                    new.request_hash,
+                    new.idempotency_key,
+                    new.request_id,
                     stamp,
                     stamp,
                 ),
@@ -203,9 +197,9 @@ class JobStore:
 
     async def counts(self) -> dict[JobStatus, int]:
         def counts(db: sqlite3.Connection) -> dict[JobStatus, int]:
-            rows = db.execute("SELECT status, count(*) AS n FROM jobs GROUP BY status")
-            found = {row["status"]: row["n"] for row in rows}
-            return {status: found.get(status.value, 0) for status in JobStatus}
+            return status_counts(
+                db.execute("SELECT status, count(*) AS n FROM jobs GROUP BY status")
+            )
 
         return await self._call(counts)
 

@@ -18,7 +18,7 @@ from api.http.deps import AnyStore, EngineDep, RunnerDep, SettingsDep, StoreDep
 from api.http.limits import check_articles, chosen_engine
 from api.http.problems import problem_responses, request_id_of
 from api.jobs.models import ComparisonRequest, Job, JobStatus
-from api.jobs.rows import StoredJob
+from api.jobs.rows import NewJob, StoredJob
 from api.models import Comparison
 from api.reports.html import render_comparison_html
 from api.reports.markdown import render_comparison_md
@@ -73,11 +73,13 @@ async def create_comparison(
     await check_articles(body.articles, settings)
     request_json = body.model_copy(update={"engine": engine_name}).model_dump_json()
     job, created = await store.create(
-        engine=engine_name,
-        request_json=request_json,
-        request_hash=hashlib.sha256(request_json.encode()).hexdigest(),
-        idempotency_key=idempotency_key,
-        request_id=request_id_of(request),
+        NewJob(
+            engine=engine_name,
+            request_json=request_json,
+            request_hash=hashlib.sha256(request_json.encode()).hexdigest(),
+            idempotency_key=idempotency_key,
+            request_id=request_id_of(request),
+        )
     )
     if created:
         runner.submit(job.id)

@@ -2,7 +2,9 @@
 
 The stream opens with ``status`` (the job as stored), then one ``progress`` event per
 pipeline step (stage, done, total), and closes with ``end`` (the final job, without
-its result). A comment line every few seconds keeps proxies from closing it.
+its result). A comment line every few seconds keeps proxies from closing it. With
+PostgreSQL the events come from whichever worker runs the job, through the
+replica's LISTEN connection (api/jobs/queued.py).
 """
 
 from __future__ import annotations
@@ -68,6 +70,12 @@ async def _stream(
             try:
                 event = await asyncio.wait_for(events.get(), KEEPALIVE_SECONDS)
             except TimeoutError:
+                # Quiet for a while: also look at the store, in case the end was
+                # missed (with PostgreSQL, while the replica's LISTEN reconnected).
+                stored = await store.get(job.id)
+                if stored is not None and stored.job.status.finished:
+                    job = stored.job
+                    break
                 yield ": keepalive\n\n"
                 continue
             if event.progress is not None:
