@@ -39,7 +39,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.http_load import SEEDS, HealthPoller, percentiles  # noqa: E402
+from bench.http_load import SEEDS, HealthPoller, percentiles, slowest  # noqa: E402
 from tests import pgcluster  # noqa: E402
 from tests.fake_openai import fake_server  # noqa: E402
 from tests.serverproc import free_port, running  # noqa: E402
@@ -141,6 +141,8 @@ async def load(urls: list[str], total: int, in_flight: int, body: dict[str, Any]
         "healthz": {
             "errors": sum(p.errors for p in pollers),
             **percentiles([s for p in pollers for s in p.latencies]),
+            # per replica: [[seconds into the run, latency ms], ...] of the 3 slowest
+            "slowest_sent_at_s": [slowest(p.sent_at, p.latencies) for p in pollers],
         },
     }
 
@@ -191,6 +193,7 @@ def main() -> None:
     parser.add_argument("--comparisons", type=int, default=500)
     parser.add_argument("--clients", type=int, default=100, help="comparisons in flight")
     parser.add_argument("--skip-llm", action="store_true")
+    parser.add_argument("--skip-offline", action="store_true")
     args = parser.parse_args()
     reason = pgcluster.unavailable()
     if reason is not None:
@@ -202,10 +205,13 @@ def main() -> None:
         "topology": {"replicas": REPLICAS, "workers": WORKERS, "worker_concurrency": 4},
     }
     with pgcluster.cluster() as cluster:
-        report["offline"] = run(cluster, args, {"articles": articles, "engine": "offline"}, {})
+        if not args.skip_offline:
+            offline = {"articles": articles, "engine": "offline"}
+            report["offline"] = run(cluster, args, offline, {})
         if not args.skip_llm:
             with fake_server(latency=0.2) as fake:
                 env = {
+                    "PARALLAX_ENGINE": "llm",  # the default: built once, at start-up
                     "PARALLAX_LLM_BASE_URL": f"{fake}/v1",
                     "PARALLAX_LLM_MODEL": "fake-model",
                     "PARALLAX_LLM_MAX_IN_FLIGHT": "8",

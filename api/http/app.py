@@ -22,6 +22,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api import engines
 from api.http import problems
+from api.http.deps import CheckedEngines
 from api.http.metrics import Metrics
 from api.http.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from api.http.problems import Problem
@@ -57,6 +58,7 @@ def create_app(
         # went from ~170 ms (6 threads) to ~70 ms (2) on a 2-core machine.
         cpu = ThreadPoolExecutor(settings.cpu_threads, thread_name_prefix="parallax-cpu")
         asyncio.get_running_loop().set_default_executor(cpu)
+        await asyncio.to_thread(app.state.engine_check.warm, settings)
         try:
             async with open_backend(settings, factory, metrics.job_finished) as backend:
                 app.state.store = backend.store
@@ -82,6 +84,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.engine_factory = factory
+    app.state.engine_check = CheckedEngines(factory)
     app.state.metrics = metrics
     problems.install(app)
 

@@ -78,7 +78,7 @@ async def run_worker(
     slots = PgSlots(settings, settings.llm_max_in_flight)
     share_in_flight(slots)
     chores = [
-        asyncio.create_task(purge_forever(store, settings.job_ttl_seconds)),
+        asyncio.create_task(purge_forever(_Retention(store, app), settings.job_ttl_seconds)),
         asyncio.create_task(_retry_stalled_forever(app, settings)),
     ]
     name = f"{socket.gethostname()}-{os.getpid()}"
@@ -141,6 +141,30 @@ async def _until_open(store: PgJobStore, stop: asyncio.Event) -> None:
         if stop.is_set():
             raise asyncio.CancelledError
         delay = min(delay * 2, RESTART_MAX_SECONDS)
+
+
+class _Retention:
+    """Purges our finished jobs, and the queue's own record of finished queue jobs
+    (succeeded ones are deleted at once; failed, cancelled, aborted ones stay until
+    then, for whoever investigates)."""
+
+    def __init__(self, store: PgJobStore, app: procrastinate.App) -> None:
+        self.store = store
+        self.app = app
+
+    async def purge(self, ttl_seconds: float) -> int:
+        purged = await self.store.purge(ttl_seconds)
+        try:
+            await self.app.job_manager.delete_old_jobs(
+                nb_hours=max(1, int(ttl_seconds // 3600)),
+                queue=queue.QUEUE,
+                include_failed=True,
+                include_cancelled=True,
+                include_aborted=True,
+            )
+        except Exception as exc:  # the queue is not open yet, or reconnecting
+            log.debug("worker: queue retention skipped (%s)", type(exc).__name__)
+        return purged
 
 
 async def _retry_stalled_forever(app: procrastinate.App, settings: Settings) -> None:

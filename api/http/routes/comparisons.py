@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from api.errors import ConflictError, NotFound
 from api.http.auth import require_api_key
-from api.http.deps import AnyStore, EngineDep, RunnerDep, SettingsDep, StoreDep
+from api.http.deps import AnyStore, EngineCheckDep, RunnerDep, SettingsDep, StoreDep
 from api.http.limits import check_articles, chosen_engine
 from api.http.problems import problem_responses, request_id_of
 from api.jobs.models import ComparisonRequest, Job, JobStatus
@@ -54,7 +54,7 @@ async def create_comparison(
     settings: SettingsDep,
     store: StoreDep,
     runner: RunnerDep,
-    engines: EngineDep,
+    engines: EngineCheckDep,
     wait: Annotated[
         float | None,
         Query(ge=0, le=MAX_WAIT_SECONDS, description="Seconds to wait for the result."),
