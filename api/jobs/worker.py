@@ -22,6 +22,7 @@ import logging
 import os
 import signal
 import socket
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import procrastinate
@@ -196,6 +197,11 @@ async def run_until_signalled(
     """``parallax worker``: run until SIGTERM or SIGINT."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+    # As in `serve` (api/http/app.py): the pipeline's CPU steps on PARALLAX_CPU_THREADS
+    # threads; more than the cores only keep the loop (and its heartbeat) waiting.
+    loop.set_default_executor(
+        ThreadPoolExecutor(settings.cpu_threads, thread_name_prefix="parallax-cpu")
+    )
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     await run_worker(settings, concurrency=concurrency, engine_factory=engine_factory, stop=stop)
