@@ -16,7 +16,7 @@ from functools import partial
 from api.jobs.events import JobEvent, Watched
 from api.jobs.execute import EngineFactory, OnFinish, has_finished, run_job
 from api.jobs.models import JobStatus
-from api.jobs.retention import purge_forever
+from api.jobs.retention import purge, purge_forever
 from api.jobs.store import JobStore
 from api.settings import Settings
 
@@ -48,8 +48,10 @@ class JobRunner(Watched):
             asyncio.create_task(self._work(), name=f"parallax-job-worker-{n}")
             for n in range(self._settings.job_workers)
         ]
-        purge = purge_forever(self._store, self._settings.job_ttl_seconds)
-        self._workers.append(asyncio.create_task(purge, name="parallax-job-retention"))
+        ttl = self._settings.job_ttl_seconds
+        await purge(self._store, ttl)
+        chore = purge_forever(self._store, ttl)
+        self._workers.append(asyncio.create_task(chore, name="parallax-job-retention"))
 
     async def stop(self) -> None:
         """Stop working; running jobs stay 'running' in the database and run again on

@@ -34,7 +34,7 @@ from api.errors import DatabaseUnavailable
 from api.jobs import queue
 from api.jobs.execute import EngineFactory, run_job
 from api.jobs.pgstore import PgJobStore
-from api.jobs.retention import purge_forever
+from api.jobs.retention import purge, purge_forever
 from api.jobs.slots import PgSlots
 from api.llm.limiter import share_in_flight
 from api.settings import Settings
@@ -78,8 +78,10 @@ async def run_worker(
     app = build_app(settings, store, factory)
     slots = PgSlots(settings, settings.llm_max_in_flight)
     share_in_flight(slots)
+    retention = _Retention(store, app)
+    await purge(retention, settings.job_ttl_seconds)  # our rows; the queue's come hourly
     chores = [
-        asyncio.create_task(purge_forever(_Retention(store, app), settings.job_ttl_seconds)),
+        asyncio.create_task(purge_forever(retention, settings.job_ttl_seconds)),
         asyncio.create_task(_retry_stalled_forever(app, settings)),
     ]
     name = f"{socket.gethostname()}-{os.getpid()}"
