@@ -68,7 +68,7 @@ class QueueRunner(Watched):
                     delay = 0.1
                     async for notify in conn.notifies():
                         self._tell(notify.payload)
-            except pg.UNAVAILABLE as exc:
+            except Exception as exc:  # whatever broke it, the replica must hear events again
                 log.warning("job events: connection lost (%s); reconnecting", type(exc).__name__)
             finally:
                 self.listening.clear()

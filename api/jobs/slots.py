@@ -54,25 +54,29 @@ class PgSlots:
                     await self._pool.putconn(conn)
 
     async def _take(self) -> tuple[pg.Connection, int] | None:
-        try:
-            if self._pool is None:
-                self._pool = await pg.open_pool(self.settings, max_size=self.n)
-            conn = await self._pool.getconn()
-        except pg.UNAVAILABLE as exc:
-            log.warning("llm slots: database unavailable (%s); per-process limit only", exc)
-            return None
-        try:
-            while True:
-                row = await (await conn.execute(_TAKE, (self.n, SLOTS_KEY))).fetchone()
-                if row is not None:
-                    return conn, int(row["s"])
-                await asyncio.sleep(RETRY_SECONDS * (1 + random.random()))
-        except BaseException as exc:
-            await self._pool.putconn(conn)
-            if isinstance(exc, pg.UNAVAILABLE):
+        """A connection holding a slot's lock, or None if the database is away. A
+        waiter gives its connection back between tries, so a worker holds about as
+        many connections as it holds slots."""
+        while True:
+            try:
+                if self._pool is None:
+                    self._pool = await pg.open_pool(self.settings, max_size=self.n)
+                conn = await self._pool.getconn()
+            except pg.UNAVAILABLE as exc:
                 log.warning("llm slots: database unavailable (%s); per-process limit only", exc)
                 return None
-            raise
+            try:
+                row = await (await conn.execute(_TAKE, (self.n, SLOTS_KEY))).fetchone()
+            except BaseException as exc:
+                await self._pool.putconn(conn)
+                if isinstance(exc, pg.UNAVAILABLE):
+                    log.warning("llm slots: database unavailable (%s); process limit only", exc)
+                    return None
+                raise
+            if row is not None:
+                return conn, int(row["s"])
+            await self._pool.putconn(conn)
+            await asyncio.sleep(RETRY_SECONDS * (1 + random.random()))
 
     async def close(self) -> None:
         if self._pool is not None:

@@ -74,7 +74,8 @@ async def run_worker(
     stop = stop or asyncio.Event()
     factory = engine_factory or engines.get_engine
     store = PgJobStore(settings)
-    await _until_open(store, stop)
+    if not await _until_open(store, stop):
+        return  # stopped before the database ever answered
     app = build_app(settings, store, factory)
     slots = PgSlots(settings, settings.llm_max_in_flight)
     share_in_flight(slots)
@@ -131,19 +132,20 @@ async def _first(worker: asyncio.Task[None], stop: asyncio.Event) -> None:
             await worker  # re-raises what stopped it (a lost database: DOWN)
 
 
-async def _until_open(store: PgJobStore, stop: asyncio.Event) -> None:
+async def _until_open(store: PgJobStore, stop: asyncio.Event) -> bool:
+    """Open the store (and migrate), retrying while the database is away; False if
+    stopped first."""
     delay = 0.5
-    while True:
+    while not stop.is_set():
         try:
             await store.open()
-            return
+            return True
         except DOWN as exc:
             await store.close()
             log.warning("worker: cannot open the database (%s); retrying", type(exc).__name__)
         await _sleep_unless(stop, delay)
-        if stop.is_set():
-            raise asyncio.CancelledError
         delay = min(delay * 2, RESTART_MAX_SECONDS)
+    return False
 
 
 class _Retention:
