@@ -2,6 +2,9 @@
 #   docker build -t parallax .
 #   docker run -p 8000:8000 -v parallax-data:/data parallax
 # Jobs live in /data/parallax.db (a volume), so they survive a restart of the container.
+# Scaled out (compose.yaml): the same image runs `parallax serve` replicas and
+# `parallax worker` processes on one PostgreSQL (PARALLAX_DATABASE_URL); the
+# psycopg[binary] wheel brings its own libpq, so nothing more is installed here.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

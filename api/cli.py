@@ -283,7 +283,8 @@ def serve(
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 8000,
     debug: DebugOpt = False,
 ) -> None:
-    """Run the HTTP API (one uvicorn process; jobs live in PARALLAX_DB_PATH)."""
+    """Run the HTTP API (one uvicorn process; jobs live in PARALLAX_DB_PATH, or in
+    PostgreSQL with PARALLAX_DATABASE_URL, where `parallax worker` runs them)."""
 
     def job() -> int:
         import uvicorn
@@ -298,6 +299,37 @@ def serve(
         # access_log off: the service logs each request itself, with its request id.
         # log_config=None: uvicorn's records go through our redacting handler too.
         uvicorn.run(app, host=host, port=port, access_log=False, log_config=None)
+        return 0
+
+    execute(job, debug=debug)
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            "--concurrency", min=1, help="Jobs run at once (PARALLAX_WORKER_CONCURRENCY)."
+        ),
+    ] = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Run comparison jobs from the PostgreSQL queue (needs PARALLAX_DATABASE_URL).
+
+    Runs until SIGTERM or Ctrl-C; running jobs then get 30 s to finish before they go
+    back to the queue."""
+
+    def job() -> int:
+        from api.cli_support import load_settings
+        from api.errors import UsageError
+        from api.jobs.worker import run_until_signalled
+        from api.logs import configure_logging
+
+        settings = load_settings()
+        if settings.database_url is None:
+            raise UsageError("parallax worker needs PARALLAX_DATABASE_URL (postgresql://...)")
+        configure_logging(settings.log_level, settings.log_format)
+        asyncio.run(run_until_signalled(settings, concurrency=concurrency))
         return 0
 
     execute(job, debug=debug)

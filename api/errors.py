@@ -15,6 +15,8 @@
     ├── NotFound                  no such job (HTTP 404)
     ├── ConflictError             clashes with a job's state: an Idempotency-Key reused
     │                             with another body, the report of an unfinished job (409)
+    ├── DatabaseUnavailable       the job database cannot be reached right now (HTTP 503);
+    │                             the caller may retry, the workers wait and recover
     └── EngineError               an engine failed (CLI exit 1, HTTP 502)
         ├── EngineUnavailable     the engine cannot run here (not configured, not built)
         └── LLMError              an LLM call failed; carries its evidence (below)
@@ -86,6 +88,10 @@ class NotFound(ParallaxError):
 
 class ConflictError(ParallaxError):
     code = "conflict"
+
+
+class DatabaseUnavailable(ParallaxError):
+    code = "database_unavailable"
 
 
 class EngineError(ParallaxError):

@@ -88,7 +88,9 @@ class Settings(BaseSettings):
     llm_max_output_tokens: int = Field(
         2_048, ge=64, description="Largest reply asked for (max_tokens) per call."
     )
-    llm_max_in_flight: int = Field(16, ge=1, description="Concurrent requests per process.")
+    llm_max_in_flight: int = Field(
+        16, ge=1, description="Concurrent requests per process; with PostgreSQL, in all workers."
+    )
     llm_tokens_per_minute: int = Field(
         2_000_000, ge=1_000, description="Prompt + max output tokens sent per minute."
     )
@@ -116,6 +118,25 @@ class Settings(BaseSettings):
 
     # The HTTP service (api.http, api.jobs).
     db_path: Path = Field(Path("parallax.db"), description="SQLite file of comparison jobs.")
+    # With a PostgreSQL URL, jobs, results, idempotency keys and the LLM reply cache live
+    # there, `parallax serve` only accepts and reads, and `parallax worker` runs the jobs.
+    database_url: SecretStr | None = Field(
+        None, description="postgresql://... URL; unset = everything in SQLite, as before."
+    )
+    db_pool_size: int = Field(10, ge=1, le=200, description="PostgreSQL connections per process.")
+    db_timeout_seconds: float = Field(
+        5.0, gt=0, le=120, description="Wait for a PostgreSQL connection before answering 503."
+    )
+    job_ttl_seconds: int = Field(
+        7 * 24 * 3600, ge=0, description="Finished jobs and results are purged after this."
+    )
+    worker_concurrency: int = Field(4, ge=1, le=256, description="Jobs one worker runs at once.")
+    worker_heartbeat_seconds: float = Field(
+        10.0, gt=0, le=600, description="How often a worker tells the database it is alive."
+    )
+    worker_stalled_seconds: float = Field(
+        30.0, gt=0, le=3600, description="Silence after which a worker's jobs run elsewhere."
+    )
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list, description="Comma-separated Bearer keys; empty = no auth."
     )

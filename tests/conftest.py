@@ -6,6 +6,7 @@ import asyncio
 import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -114,3 +115,29 @@ def no_real_dns(monkeypatch: pytest.MonkeyPatch) -> None:
         raise OSError(f"no such host {host!r} (tests never use real DNS)")
 
     monkeypatch.setattr(netguard, "resolve_host", refuse)
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Async tests (pytest.mark.anyio) run on asyncio, the loop the service runs on."""
+    return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Any]:
+    """One throwaway PostgreSQL cluster for the session (tests/pgcluster.py); the
+    tests that need it are skipped, with the reason, when it cannot run here."""
+    from tests import pgcluster
+
+    reason = pgcluster.unavailable()
+    if reason is not None:
+        pytest.skip(reason)
+    with pgcluster.cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def pg_url(pg_cluster: Any) -> str:
+    """A fresh, empty database of the session's cluster."""
+    url: str = pg_cluster.database()
+    return url

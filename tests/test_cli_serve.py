@@ -1,4 +1,5 @@
-"""``parallax serve``: builds the app from the settings and hands it to uvicorn."""
+"""``parallax serve``: builds the app from the settings and hands it to uvicorn;
+``parallax worker`` refuses to start without a PostgreSQL URL."""
 
 from __future__ import annotations
 
@@ -42,3 +43,10 @@ def test_serve_refuses_a_bad_setting_with_exit_2(monkeypatch: pytest.MonkeyPatch
     result = CliRunner().invoke(app, ["serve"])
     assert result.exit_code == 2
     assert "PARALLAX_MAX_ARTICLES" in result.stderr and "Traceback" not in result.output
+
+
+def test_worker_without_a_database_url_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PARALLAX_DATABASE_URL", raising=False)
+    result = CliRunner().invoke(app, ["worker", "--concurrency", "2"])
+    assert result.exit_code == 2
+    assert "PARALLAX_DATABASE_URL" in result.stderr and "Traceback" not in result.output

@@ -17,7 +17,7 @@ from api.engines.base import BriefRequest, CandidatePair, Verdict
 from api.engines.offline import OfflineEngine
 from api.errors import EngineUnavailable, LLMOutputError
 from api.llm.analyze import Analyzer
-from api.llm.cache import ReplyCache
+from api.llm.cache import open_cache
 from api.llm.caller import Caller
 from api.llm.judging import Judge
 from api.llm.prompts import load_prompt
@@ -37,7 +37,7 @@ class LLMEngine:
             )
         self.settings = settings
         self.meter = Meter(price=settings.llm_prices.get(settings.llm_model))
-        self.cache = ReplyCache(settings.cache_path) if settings.cache else None
+        self.cache = open_cache(settings)
         self.caller = Caller(settings, self.meter, self.cache)
         self.analyzer = Analyzer(self.caller)
         self.judging = Judge(self.caller)

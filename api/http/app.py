@@ -1,9 +1,11 @@
 """The FastAPI application: ``create_app(settings)`` wires routes, errors, middleware
 and the job runner; ``parallax serve`` and the tests build it the same way.
 
-One process owns its database: the runner, the event streams and the idempotency
-check all assume a single server process per ``PARALLAX_DB_PATH`` (run one uvicorn
-worker; scale by running more databases, not more workers on one).
+With SQLite (the default) one process owns its database: the runner, the event
+streams and the idempotency check assume a single server process per
+``PARALLAX_DB_PATH``. With ``PARALLAX_DATABASE_URL`` (PostgreSQL) any number of
+replicas share one database and ``parallax worker`` processes run the jobs
+(api/jobs/backend.py chooses).
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api import engines
 from api.http import problems
+from api.http.deps import CheckedEngines
 from api.http.metrics import Metrics
 from api.http.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from api.http.problems import Problem
 from api.http.routes import comparisons, events, health, summaries
-from api.jobs.runner import EngineFactory, JobRunner
-from api.jobs.store import JobStore
+from api.jobs.backend import open_backend
+from api.jobs.execute import EngineFactory
 from api.settings import Settings, get_settings
 
 DESCRIPTION = """\
@@ -55,21 +58,17 @@ def create_app(
         # went from ~170 ms (6 threads) to ~70 ms (2) on a 2-core machine.
         cpu = ThreadPoolExecutor(settings.cpu_threads, thread_name_prefix="parallax-cpu")
         asyncio.get_running_loop().set_default_executor(cpu)
-        store = JobStore(settings.db_path)
-        await store.open()
-        runner = JobRunner(store, settings, factory, on_finish=metrics.job_finished)
-        app.state.store = store
-        app.state.runner = runner
-        await runner.start()
-        # Everything alive now (modules, schemas) lives as long as the process: keep it
-        # out of the collector's full passes, which otherwise stall the loop for
-        # 100 ms and more once many results are in memory.
-        gc.freeze()
+        await asyncio.to_thread(app.state.engine_check.warm, settings)
         try:
-            yield
+            async with open_backend(settings, factory, metrics.job_finished) as backend:
+                app.state.store = backend.store
+                app.state.runner = backend.runner
+                # Everything alive now (modules, schemas) lives as long as the process:
+                # keep it out of the collector's full passes, which otherwise stall the
+                # loop for 100 ms and more once many results are in memory.
+                gc.freeze()
+                yield
         finally:
-            await runner.stop()
-            await store.close()
             cpu.shutdown(wait=False, cancel_futures=True)
 
     app = FastAPI(
@@ -85,6 +84,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.engine_factory = factory
+    app.state.engine_check = CheckedEngines(factory)
     app.state.metrics = metrics
     problems.install(app)
 

@@ -20,7 +20,7 @@ from api.errors import (
     UsageError,
 )
 from api.ingest import article_from_input
-from api.jobs.runner import EngineFactory
+from api.jobs.execute import EngineFactory
 from api.models import ArticleInput, UrlInput
 from api.settings import Settings
 from api.tokens import count_tokens

@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException
 
 from api.errors import (
     ConflictError,
+    DatabaseUnavailable,
     EngineError,
     EngineUnavailable,
     InputError,
@@ -39,6 +40,7 @@ STATUS_BY_ERROR: tuple[tuple[type[ParallaxError], int], ...] = (
     (UsageError, 422),
     (NotFound, 404),
     (ConflictError, 409),
+    (DatabaseUnavailable, 503),
     (EngineUnavailable, 503),
     (EngineError, 502),
 )

@@ -14,57 +14,34 @@ import sqlite3
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 
+from api.db.migrate import apply_sqlite
+from api.db.schema import SQLITE_JOBS
 from api.errors import ConflictError
-from api.jobs.models import Job, JobError, JobProgress, JobStatus
+from api.jobs.models import Job, JobError, JobStatus
+from api.jobs.rows import (
+    COLUMNS,
+    UNFINISHED,
+    NewJob,
+    StoredJob,
+    conflict_message,
+    job_from_row,
+    now,
+    status_counts,
+    stored_from_row,
+)
 from api.models import Comparison, ProgressEvent
 
 T = TypeVar("T")
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS jobs (
-    id              TEXT PRIMARY KEY,
-    status          TEXT NOT NULL,
-    engine          TEXT NOT NULL,
-    request         TEXT NOT NULL,   -- ComparisonRequest JSON, engine resolved
-    request_hash    TEXT NOT NULL,
-    idempotency_key TEXT UNIQUE,
-    request_id      TEXT,            -- X-Request-ID of the POST, for tracing
-    stage           TEXT NOT NULL DEFAULT 'queued',
-    done            INTEGER NOT NULL DEFAULT 0,
-    total           INTEGER NOT NULL DEFAULT 0,
-    detail          TEXT NOT NULL DEFAULT '',
-    attempts        INTEGER NOT NULL DEFAULT 0,
-    error_code      TEXT,
-    error_message   TEXT,
-    result          TEXT,            -- Comparison JSON
-    created_at      TEXT NOT NULL,
-    updated_at      TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status, created_at);
-"""
-COLUMNS = (
-    "id, status, engine, stage, done, total, detail, attempts, error_code, error_message,"
-    " created_at, updated_at"
-)
+SQLITE_PURGE = "DELETE FROM jobs WHERE status NOT IN ('queued', 'running') AND updated_at <= ?"
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-@dataclass(frozen=True, slots=True)
-class StoredJob:
-    """A job row: the API view, plus the request and the raw result JSON."""
-
-    job: Job
-    request_json: str
-    request_id: str | None
-    result_json: str | None
+    return now().isoformat(timespec="milliseconds")
 
 
 class JobStore:
@@ -85,7 +62,7 @@ class JobStore:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA busy_timeout=5000")
-            db.executescript(SCHEMA)
+            apply_sqlite(db, SQLITE_JOBS)
             self._db = db
         return self._db
 
@@ -104,34 +81,23 @@ class JobStore:
     async def ping(self) -> None:
         await self._call(lambda db: db.execute("SELECT count(*) FROM jobs").fetchone())
 
-    async def create(
-        self,
-        *,
-        engine: str,
-        request_json: str,
-        request_hash: str,
-        idempotency_key: str | None,
-        request_id: str | None,
-    ) -> tuple[Job, bool]:
+    async def create(self, new: NewJob) -> tuple[Job, bool]:
         """Insert a queued job; with a known ``idempotency_key`` return that job instead.
 
         Returns (job, created). A known key with a different request is a ConflictError.
         """
 
         def create(db: sqlite3.Connection) -> tuple[Job, bool]:
-            if idempotency_key is not None:
+            if new.idempotency_key is not None:
                 row = db.execute(
                     f"SELECT {COLUMNS}, request_hash FROM jobs WHERE idempotency_key = ?",
-                    (idempotency_key,),
+                    (new.idempotency_key,),
                 ).fetchone()
                 if row is not None:
-                    if row["request_hash"] != request_hash:
-                        raise ConflictError(
-                            "this Idempotency-Key was already used with a different request "
-                            f"(job {row['id']}); use a new key for a new request"
-                        )
-                    return _job(row), False
-            now = _now()
+                    if row["request_hash"] != new.request_hash:
+                        raise ConflictError(conflict_message(row["id"]))
+                    return job_from_row(row), False
+            stamp = _now()
             job_id = uuid.uuid4().hex
             db.execute(
                 "INSERT INTO jobs (id, status, engine, request, request_hash, idempotency_key,"
@@ -139,16 +105,16 @@ class JobStore:
                 (
                     job_id,
                     JobStatus.queued.value,
-                    engine,
-                    request_json,
-                    request_hash,
-                    idempotency_key,
-                    request_id,
-                    now,
-                    now,
+                    new.engine,
+                    new.request_json,
+                    new.request_hash,
+                    new.idempotency_key,
+                    new.request_id,
+                    stamp,
+                    stamp,
                 ),
             )
-            return _job(_select(db, job_id)), True
+            return job_from_row(_select(db, job_id)), True
 
         return await self._call(create)
 
@@ -157,9 +123,7 @@ class JobStore:
             row = db.execute(
                 f"SELECT {COLUMNS}, request, request_id, result FROM jobs WHERE id = ?", (job_id,)
             ).fetchone()
-            if row is None:
-                return None
-            return StoredJob(_job(row), row["request"], row["request_id"], row["result"])
+            return None if row is None else stored_from_row(row)
 
         return await self._call(get)
 
@@ -207,8 +171,13 @@ class JobStore:
             job_id,
             "status = 'cancelled', error_code = 'cancelled', error_message = ?",
             ("cancelled by a DELETE request",),
-            only=(JobStatus.queued, JobStatus.running),
+            only=UNFINISHED,
         )
+
+    async def purge(self, ttl_seconds: float) -> int:
+        """Delete jobs that finished more than ``ttl_seconds`` ago; returns how many."""
+        cutoff = (now() - timedelta(seconds=ttl_seconds)).isoformat(timespec="milliseconds")
+        return await self._call(lambda db: db.execute(SQLITE_PURGE, (cutoff,)).rowcount)
 
     async def requeue_unfinished(self) -> list[str]:
         """After a restart: jobs that were running go back to the queue; returns every
@@ -228,9 +197,9 @@ class JobStore:
 
     async def counts(self) -> dict[JobStatus, int]:
         def counts(db: sqlite3.Connection) -> dict[JobStatus, int]:
-            rows = db.execute("SELECT status, count(*) AS n FROM jobs GROUP BY status")
-            found = {row["status"]: row["n"] for row in rows}
-            return {status: found.get(status.value, 0) for status in JobStatus}
+            return status_counts(
+                db.execute("SELECT status, count(*) AS n FROM jobs GROUP BY status")
+            )
 
         return await self._call(counts)
 
@@ -266,21 +235,3 @@ def _update(
 def _select(db: sqlite3.Connection, job_id: str) -> sqlite3.Row:
     row: sqlite3.Row = db.execute(f"SELECT {COLUMNS} FROM jobs WHERE id = ?", (job_id,)).fetchone()
     return row
-
-
-def _job(row: sqlite3.Row) -> Job:
-    error = None
-    if row["error_code"] is not None:
-        error = JobError(code=row["error_code"], message=row["error_message"] or "")
-    return Job(
-        id=row["id"],
-        status=JobStatus(row["status"]),
-        progress=JobProgress(
-            stage=row["stage"], done=row["done"], total=row["total"], detail=row["detail"]
-        ),
-        engine=row["engine"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        attempts=row["attempts"],
-        error=error,
-    )

@@ -4,7 +4,9 @@ Only replies that validated are stored, so a bad answer is never replayed. The k
 hashes the exact request body (messages, schema, max tokens, model) together with
 the prompt's name and version: editing a prompt without bumping its version still
 misses, because the messages differ. Reads and writes are single small statements
-on a local file, cheap enough to run on the event loop.
+on a local file, cheap enough to run on the event loop. With
+``PARALLAX_DATABASE_URL`` the same contract is kept in PostgreSQL instead
+(api/llm/pgcache.py), shared by every worker; :func:`open_cache` picks.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ import json
 import sqlite3
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from api.errors import EngineUnavailable
+from api.settings import Settings
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS replies (
@@ -36,6 +39,27 @@ def cache_key(model: str, prompt: str, body: dict[str, Any]) -> str:
         {"model": model, "prompt": prompt, "body": body}, sort_keys=True, ensure_ascii=False
     )
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+class ReplyStore(Protocol):
+    """What the caller needs of a cache (SQLite here, PostgreSQL in pgcache.py)."""
+
+    def get(self, key: str) -> tuple[str, int, int] | None: ...
+
+    def put(
+        self, key: str, *, model: str, prompt: str, content: str, usage: tuple[int, int]
+    ) -> None: ...
+
+
+def open_cache(settings: Settings) -> ReplyStore | None:
+    """The reply cache these settings ask for, or None when it is turned off."""
+    if not settings.cache:
+        return None
+    if settings.database_url is not None:
+        from api.llm.pgcache import shared_cache
+
+        return shared_cache(settings)
+    return ReplyCache(settings.cache_path)
 
 
 class ReplyCache:

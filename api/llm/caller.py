@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from api.errors import LLMCallError, LLMError, LLMOutputError, LLMRefused, LLMTooLarge, LLMTruncated
 from api.llm import client as llm_client
-from api.llm.cache import ReplyCache, cache_key
+from api.llm.cache import ReplyStore, cache_key
 from api.llm.limiter import process_limiter
 from api.llm.prompts import PromptFile
 from api.llm.retry import Deadline, RetryPolicy, with_retries
@@ -54,7 +54,7 @@ def count_request(body: dict[str, Any]) -> int:
 
 
 class Caller:
-    def __init__(self, settings: Settings, meter: Meter, cache: ReplyCache | None) -> None:
+    def __init__(self, settings: Settings, meter: Meter, cache: ReplyStore | None) -> None:
         if settings.llm_model is None:
             raise ValueError("settings.llm_model is required")
         self.settings = settings

@@ -14,11 +14,11 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from api.errors import ConflictError, NotFound
 from api.http.auth import require_api_key
-from api.http.deps import EngineDep, RunnerDep, SettingsDep, StoreDep
+from api.http.deps import AnyStore, EngineCheckDep, RunnerDep, SettingsDep, StoreDep
 from api.http.limits import check_articles, chosen_engine
 from api.http.problems import problem_responses, request_id_of
 from api.jobs.models import ComparisonRequest, Job, JobStatus
-from api.jobs.store import JobStore, StoredJob
+from api.jobs.rows import NewJob, StoredJob
 from api.models import Comparison
 from api.reports.html import render_comparison_html
 from api.reports.markdown import render_comparison_md
@@ -54,7 +54,7 @@ async def create_comparison(
     settings: SettingsDep,
     store: StoreDep,
     runner: RunnerDep,
-    engines: EngineDep,
+    engines: EngineCheckDep,
     wait: Annotated[
         float | None,
         Query(ge=0, le=MAX_WAIT_SECONDS, description="Seconds to wait for the result."),
@@ -73,11 +73,13 @@ async def create_comparison(
     await check_articles(body.articles, settings)
     request_json = body.model_copy(update={"engine": engine_name}).model_dump_json()
     job, created = await store.create(
-        engine=engine_name,
-        request_json=request_json,
-        request_hash=hashlib.sha256(request_json.encode()).hexdigest(),
-        idempotency_key=idempotency_key,
-        request_id=request_id_of(request),
+        NewJob(
+            engine=engine_name,
+            request_json=request_json,
+            request_hash=hashlib.sha256(request_json.encode()).hexdigest(),
+            idempotency_key=idempotency_key,
+            request_id=request_id_of(request),
+        )
     )
     if created:
         runner.submit(job.id)
@@ -144,7 +146,7 @@ async def get_report(
     return Response(render_comparison_md(result), media_type="text/markdown")
 
 
-async def _stored(store: JobStore, job_id: str) -> StoredJob:
+async def _stored(store: AnyStore, job_id: str) -> StoredJob:
     stored = await store.get(job_id)
     if stored is None:
         raise NotFound(f"no comparison job {job_id!r}", source="job_id")

@@ -8,7 +8,7 @@ from typing import Literal
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from api.http.deps import EngineDep, MetricsDep, SettingsDep, StoreDep
+from api.http.deps import EngineCheckDep, MetricsDep, SettingsDep, StoreDep
 from api.http.metrics import CONTENT_TYPE
 from api.http.problems import problem_response, problem_responses, request_id_of
 from api.models import Model
@@ -40,7 +40,7 @@ async def healthz() -> Health:
     responses=problem_responses(503),
 )
 async def readyz(
-    request: Request, settings: SettingsDep, store: StoreDep, engines: EngineDep
+    request: Request, settings: SettingsDep, store: StoreDep, engines: EngineCheckDep
 ) -> Readiness | JSONResponse:
     try:
         await store.ping()

@@ -1,0 +1,2 @@
+"""Databases: versioned schema migrations for SQLite and PostgreSQL, and the
+PostgreSQL connection pool whose failures become ``DatabaseUnavailable``."""
