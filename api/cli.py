@@ -329,7 +329,7 @@ def worker(
         if settings.database_url is None:
             raise UsageError("parallax worker needs PARALLAX_DATABASE_URL (postgresql://...)")
         configure_logging(settings.log_level, settings.log_format)
-        asyncio.run(run_until_signalled(settings, concurrency=concurrency))
+        aio.run(run_until_signalled(settings, concurrency=concurrency))
         return 0
 
     execute(job, debug=debug)
