@@ -166,7 +166,12 @@ def make_comparison() -> Comparison:
             Omission(article_id="a3", clusters=["k2"]),
             Omission(article_id="a1", clusters=[]),
         ],
-        engine=EngineInfo(name="offline", model="offline-1", prompt_versions={"brief": "v2"}),
+        engine=EngineInfo(
+            name="offline",
+            model="offline-1",
+            prompt_versions={"brief": "v2"},
+            alignment="parallax-align-2 (wordllama l2_supercat_256)",
+        ),
         usage=Usage(article_tokens=321, prompt_tokens=45, completion_tokens=6, llm_calls=1),
         errors=[
             ErrorEntry(source="bad.bin", code="binary_input", message="looks like binary data")
@@ -233,7 +238,13 @@ def test_markdown_unique_omitted_errors_footer() -> None:
     assert "`bad.bin`: looks like binary data (`binary_input`)" in errors
     assert "**Partial result:** 1 input(s) failed" in md
     footer = md.split("\n---\n")[-1]
-    for part in ("offline, model offline-1", "brief v2", "321 article tokens", "45 prompt"):
+    for part in (
+        "offline, model offline-1",
+        "parallax-align-2 (wordllama l2_supercat_256)",
+        "brief v2",
+        "321 article tokens",
+        "45 prompt",
+    ):
         assert part in footer
     assert "2025-03-11T09:00:00+00:00" in footer
     assert "75 words" in footer

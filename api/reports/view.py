@@ -207,6 +207,8 @@ def footer_rows(
 ) -> tuple[tuple[str, str], ...]:
     """The footer as (label, value) rows: engine, prompts, usage, ``extra``, creation time."""
     rows: list[tuple[str, str]] = [("Engine", f"{engine.name}, model {engine.model}")]
+    if engine.alignment:
+        rows.append(("Alignment", engine.alignment))
     if engine.prompt_versions:
         rows.append(
             ("Prompts", ", ".join(f"{k} {v}" for k, v in sorted(engine.prompt_versions.items())))
