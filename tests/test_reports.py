@@ -240,7 +240,7 @@ def test_markdown_unique_omitted_errors_footer() -> None:
     footer = md.split("\n---\n")[-1]
     for part in (
         "offline, model offline-1",
-        "parallax-align-2 (wordllama l2_supercat_256)",
+        "Alignment: parallax-align-2 (wordllama l2\\_supercat\\_256)",  # Markdown-escaped
         "brief v2",
         "321 article tokens",
         "45 prompt",
