@@ -5,6 +5,9 @@ hashes the exact request body (messages, schema, max tokens, model) together wit
 the prompt's name and version: editing a prompt without bumping its version still
 misses, because the messages differ. Reads and writes are single small statements
 on a local file, cheap enough to run on the event loop.
+
+The same database remembers, per endpoint and model, which structured-output mode
+the server accepted (:mod:`api.llm.structured`), so a later run does not ask again.
 """
 
 from __future__ import annotations
@@ -29,6 +32,15 @@ CREATE TABLE IF NOT EXISTS replies (
     created REAL NOT NULL
 )
 """
+_MODES = """
+CREATE TABLE IF NOT EXISTS structured_modes (
+    endpoint TEXT NOT NULL,
+    model TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    updated REAL NOT NULL,
+    PRIMARY KEY (endpoint, model)
+)
+"""
 
 
 def cache_key(model: str, prompt: str, body: dict[str, Any]) -> str:
@@ -45,6 +57,7 @@ class ReplyCache:
             self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute(_SCHEMA)
+            self.db.execute(_MODES)
         except (OSError, sqlite3.Error) as exc:
             raise EngineUnavailable(f"cannot open the LLM cache: {exc}", source=str(path)) from exc
 
@@ -60,6 +73,19 @@ class ReplyCache:
         self.db.execute(
             "INSERT OR REPLACE INTO replies VALUES (?, ?, ?, ?, ?, ?, ?)",
             (key, model, prompt, content, usage[0], usage[1], time.time()),
+        )
+
+    def get_mode(self, endpoint: str, model: str) -> str | None:
+        row = self.db.execute(
+            "SELECT mode FROM structured_modes WHERE endpoint = ? AND model = ?",
+            (endpoint, model),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def put_mode(self, endpoint: str, model: str, mode: str) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO structured_modes VALUES (?, ?, ?, ?)",
+            (endpoint, model, mode, time.time()),
         )
 
     def close(self) -> None:
