@@ -62,9 +62,7 @@ def response_format(
 def instructions(mode: Mode, system: str, schema: dict[str, Any]) -> str:
     """The system message: as written, or with the schema spelled out when the server
     will not enforce it."""
-    if mode != "json_object":
-        return system
-    return system + _DESCRIBE + json.dumps(schema, separators=(",", ":"))
+    return system + schema_overhead(schema) if mode == "json_object" else system
 
 
 def schema_overhead(schema: dict[str, Any]) -> str:
