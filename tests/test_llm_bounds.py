@@ -119,3 +119,12 @@ def test_judge_requests_fix_the_number_of_verdicts(fake: FakeLLM, tmp_path: Path
     asyncio.run(engine.judge(pairs))
     verdicts = fake.requests[0]["response_format"]["json_schema"]["schema"]["properties"]
     assert verdicts["verdicts"]["minItems"] == verdicts["verdicts"]["maxItems"] == 2
+
+
+def test_judge_batches_are_no_larger_than_their_verdicts_fit(fake: FakeLLM, tmp_path: Path) -> None:
+    text = " ".join(SENTENCE.format(n=n) for n in range(3))
+    claims = asyncio.run(LLMEngine(llm_settings(tmp_path)).analyze(make_article(text), 20)).claims
+    engine = LLMEngine(llm_settings(tmp_path, llm_max_output_tokens=200))
+    pairs = [CandidatePair(claims[i % 3], claims[(i + 1) % 3], 0.5) for i in range(7)]
+    # 200 output tokens hold 3 verdicts of ~60 tokens, whatever the batch size setting.
+    assert [len(batch) for batch, _ in engine.judging.batches(pairs)] == [3, 3, 1]

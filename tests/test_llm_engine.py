@@ -324,6 +324,33 @@ def test_a_judge_reply_missing_a_pair_is_re_asked(fake: FakeLLM, tmp_path: Path)
     assert "1..2" in fake.requests[-1]["messages"][3]["content"]
 
 
+def test_an_unusable_judge_reply_falls_back_to_the_heuristics_for_its_batch(
+    fake: FakeLLM, tmp_path: Path
+) -> None:
+    from api.engines.base import CandidatePair
+    from api.engines.offline import OfflineEngine
+
+    a = analyze(LLMEngine(llm_settings(tmp_path)), make_article(TEXT, 1)).claims
+    pairs = [CandidatePair(a[0], a[1], 0.4), CandidatePair(a[1], a[2], 0.4)]
+    one = {"verdicts": [{"pair": 1, "relation": "same", "reason": "r"}]}
+    fake.enqueue(completion(one), completion(one))  # wrong twice: the re-ask fails too
+    verdicts = asyncio.run(LLMEngine(llm_settings(tmp_path)).judge(pairs))
+    assert verdicts == asyncio.run(OfflineEngine().judge(pairs))
+
+
+def test_a_cut_off_brief_falls_back_to_the_offline_brief(fake: FakeLLM, tmp_path: Path) -> None:
+    def route(body: dict[str, Any]) -> httpx.Response:
+        if "<<<CLUSTERS" in body["messages"][1]["content"]:
+            return completion('{"sentences": [{"text": "cut', finish_reason="length")
+        return FakeLLM.answer(body)
+
+    fake.default = route
+    engine = LLMEngine(llm_settings(tmp_path))
+    articles = [make_article(TEXT, 1), make_article(TEXT.replace("12,000", "10,000"), 2)]
+    result = run_compare(engine, articles)
+    assert result.summary and engine.fallback_briefs == 1 and not result.errors
+
+
 def test_a_repeated_comparison_makes_no_calls(fake: FakeLLM, tmp_path: Path) -> None:
     articles = [make_article(TEXT, 1), make_article(TEXT.replace("12,000", "10,000"), 2)]
     first = run_compare(LLMEngine(llm_settings(tmp_path, cache=True)), articles)
