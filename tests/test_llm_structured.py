@@ -115,8 +115,34 @@ def test_a_remembered_mode_that_is_refused_later_is_learnt_anew(tmp_path: Path) 
     negotiator = Negotiator("http://x/v1", "m", None, store)
     assert negotiator.mode == "json_object_schema"
     assert negotiator.refused("json_object_schema") == "json_object"
-    assert negotiator.refused("json_schema") == "json_object"  # a late refusal changes nothing
+    assert negotiator.mode == "json_object_schema"  # nothing moves until a weaker mode works
     negotiator.worked("json_object")
+    assert negotiator.mode == "json_object"
     assert store.get_mode("http://x/v1", "m") == "json_object"
     assert store.get_mode("http://x/v1", "other-model") is None
     assert negotiator.refused("json_object") is None
+
+
+def test_a_400_for_another_reason_leaves_the_endpoint_as_it_was(
+    fake: FakeLLM, tmp_path: Path
+) -> None:
+    # One request the server refuses in every mode (say, longer than it counts its
+    # window), the others fine: the endpoint keeps json_schema, here and next run.
+    doomed = "A sentence that this server refuses whatever the response format is."
+
+    def route(body: dict[str, Any]) -> httpx.Response:
+        if doomed in body["messages"][1]["content"]:
+            return httpx.Response(400, json={"error": {"message": "too long"}})
+        return FakeLLM.answer(body)
+
+    fake.default = route
+    settings = llm_settings(tmp_path, cache=True)
+    engine = LLMEngine(settings)
+    with pytest.raises(LLMFormatRefused):
+        analyze(engine, doomed)
+    analyze(engine)
+    assert fake.formats() == [*LADDER, "json_schema"]
+    assert engine.info.structured_output == "json_schema"
+    assert ReplyCache(settings.cache_path).get_mode(settings.llm_base_url, "test-model") == (
+        "json_schema"
+    )

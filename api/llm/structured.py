@@ -16,11 +16,12 @@ Servers differ in what they accept as ``response_format``, strongest first:
     enforces it, so the reply's validation and one re-ask are all that hold it.
 
 :class:`Negotiator` starts at the mode remembered for the endpoint and model (or the
-strongest), steps down one rung when a server refuses a mode (a 400/422, or a 500
-whose body names ``response_format``: :class:`~api.errors.LLMFormatRefused`), and
-remembers the mode that worked. Concurrent calls share it, so ten articles refused
-at once all step down together and later calls start on the rung that works. A
-forced mode (``PARALLAX_LLM_STRUCTURED_OUTPUT``) is never stepped down from.
+strongest). A call the server refuses (a 400/422, or a 500 whose body names
+``response_format``: :class:`~api.errors.LLMFormatRefused`) goes out again one rung
+down; once a weaker mode works, later calls start there, and the mode that worked is
+remembered. Concurrent calls share it, so ten articles refused at once step down
+together and judging and the brief start on the rung that works. A forced mode
+(``PARALLAX_LLM_STRUCTURED_OUTPUT``) is never stepped down from.
 """
 
 from __future__ import annotations
@@ -89,20 +90,23 @@ class Negotiator:
 
     def refused(self, mode: Mode) -> Mode | None:
         """The mode to try after the server refused ``mode``; None when there is none
-        left (or the mode was forced)."""
-        if self.forced is not None:
-            return None
+        left (or the mode was forced). Nothing changes for other calls until a weaker
+        mode works: a 400 about something else (a prompt the server counts longer than
+        we do) fails in every mode, and must not leave the endpoint downgraded."""
         rung = LADDER.index(mode)
-        if rung + 1 >= len(LADDER):
+        if self.forced is not None or rung + 1 >= len(LADDER):
             return None
-        if LADDER.index(self.mode) <= rung:
-            self.mode = LADDER[rung + 1]  # later calls skip the refused rung
-            self.confirmed = False  # a remembered mode no longer holds: learn anew
-        return self.mode
+        return LADDER[rung + 1]
 
     def worked(self, mode: Mode) -> None:
-        """A reply came back in ``mode``: remember it once, for the next run."""
-        if self.confirmed or self.forced is not None or mode != self.mode:
+        """The server took ``mode``: a weaker one than the shared mode, after a refusal,
+        becomes the mode of later calls; and the mode is remembered once, for the next
+        run."""
+        if self.forced is not None:
+            return
+        if LADDER.index(mode) > LADDER.index(self.mode):
+            self.mode, self.confirmed = mode, False
+        if self.confirmed or mode != self.mode:
             return
         self.confirmed = True
         if self.store is not None:
