@@ -165,6 +165,17 @@ def test_malformed_json_is_re_asked_once_with_the_error(fake: FakeLLM, tmp_path:
     assert len(result.claims) == 3 and engine.usage.llm_calls == 2
 
 
+def test_a_raw_newline_inside_a_string_is_read_without_a_re_ask(
+    fake: FakeLLM, tmp_path: Path
+) -> None:
+    # llama.cpp's JSON grammar lets a model write a control character inside a string.
+    reply = json.dumps({"summary": "one\ntwo", "claims": [claim(DRONES)]}).replace("\\n", "\n")
+    assert "\n" in reply
+    fake.enqueue(completion(reply))
+    result = analyze(LLMEngine(llm_settings(tmp_path)), make_article(TEXT))
+    assert len(fake.requests) == 1 and [c.evidence.quote for c in result.claims] == [DRONES]
+
+
 def test_invalid_twice_is_an_error_that_carries_its_evidence(fake: FakeLLM, tmp_path: Path) -> None:
     fake.enqueue(completion({"summary": "x"}), completion({"summary": "still no claims"}))
     with pytest.raises(LLMOutputError) as caught:

@@ -12,6 +12,7 @@ call.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -172,7 +173,7 @@ class Caller:
             hit = self.cache.get(key)
             if hit is not None:
                 try:
-                    parsed = reply.model_validate_json(hit[0], context=context)
+                    parsed = validate(reply, hit[0], context)
                 except ValidationError:
                     pass  # a reply from an older schema: ask again
                 else:
@@ -181,7 +182,7 @@ class Caller:
         spent = [0, 0]
         first = await self._send(body, request.tokens, spent, mode)
         try:
-            parsed = reply.model_validate_json(first, context=context)
+            parsed = validate(reply, first, context)
             content = first
         except ValidationError as exc:
             # Re-ask once, with the reply and what was wrong with it.
@@ -193,7 +194,7 @@ class Caller:
             ]
             content = await self._send(again, count_request(again), spent, mode)
             try:
-                parsed = reply.model_validate_json(content, context=context)
+                parsed = validate(reply, content, context)
             except ValidationError as invalid:
                 raise LLMOutputError(
                     f"{request.prompt.tag}: invalid reply after a re-ask: {_errors(invalid)}",
@@ -274,6 +275,22 @@ class Caller:
         if answer.finish_reason == "content_filter":
             raise LLMRefused("the reply was withheld by the content filter", **evidence)
         return answer.content or ""
+
+
+def validate(reply: type[R], content: str, context: dict[str, Any] | None) -> R:
+    """``content`` as a ``reply``. JSON that is invalid only for a raw control character
+    inside a string (a newline: llama.cpp's JSON grammar lets the model write one) is
+    read leniently rather than asked again."""
+    try:
+        return reply.model_validate_json(content, context=context)
+    except ValidationError as exc:
+        if not any(e["type"] == "json_invalid" for e in exc.errors()):
+            raise
+        try:
+            data = json.loads(content, strict=False)
+        except ValueError:
+            raise exc from None
+        return reply.model_validate(data, context=context)
 
 
 def _errors(exc: ValidationError) -> str:
