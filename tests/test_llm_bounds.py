@@ -18,7 +18,7 @@ from api.llm.extract import claim_limit, quote_choices
 from api.llm.schemas import BriefReply, ExtractReply, JudgeReply, ReduceReply
 from tests.conftest import make_article
 from tests.fake_openai import format_name
-from tests.llm_fakes import FakeLLM, llm_settings
+from tests.llm_fakes import FakeLLM, completion, llm_settings
 
 SENTENCE = "Officials said {n} vehicles were destroyed near the bridge on Tuesday."
 
@@ -128,3 +128,22 @@ def test_judge_batches_are_no_larger_than_their_verdicts_fit(fake: FakeLLM, tmp_
     pairs = [CandidatePair(claims[i % 3], claims[(i + 1) % 3], 0.5) for i in range(7)]
     # 200 output tokens hold 3 verdicts of ~60 tokens, whatever the batch size setting.
     assert [len(batch) for batch, _ in engine.judging.batches(pairs)] == [3, 3, 1]
+
+
+def test_a_re_ask_under_quote_choices_is_counted_without_them(
+    fake: FakeLLM, tmp_path: Path
+) -> None:
+    # The choices double what the schema weighs, but that server makes a grammar of
+    # it: counted as prompt, the re-ask would be refused as too large for the window.
+    text = " ".join(SENTENCE.format(n=n) for n in range(40))
+    settings = llm_settings(
+        tmp_path,
+        llm_structured_output="json_object_schema",
+        llm_context_window=2000,
+        llm_max_output_tokens=600,
+    )
+    fake.enqueue(completion('{"summary": "not json'))
+    result = asyncio.run(LLMEngine(settings).analyze(make_article(text), 40))
+    assert len(fake.requests) == 2 and result.claims
+    choices = fake.requests[1]["response_format"]["schema"]["$defs"]["ClaimReply"]
+    assert len(choices["properties"]["quote"]["enum"]) == 40

@@ -66,13 +66,13 @@ class Request:
 
 
 def count_request(body: dict[str, Any]) -> int:
-    """Prompt tokens of a request body as cl100k counts them, the schema included
-    (servers count a response_format schema as prompt)."""
+    """Prompt tokens of a request body as cl100k counts them, a json_schema included
+    (a hosted server may count it as prompt). The schema of json_object_schema is not:
+    that server makes a grammar of it, and its quote choices are as long as the text."""
     total = _PER_REQUEST
     for message in body["messages"]:
         total += _PER_MESSAGE + count_tokens(message["content"])
-    fmt = body.get("response_format", {})
-    schema = fmt.get("schema") or fmt.get("json_schema", {}).get("schema")
+    schema = body.get("response_format", {}).get("json_schema", {}).get("schema")
     if schema is not None:
         total += count_tokens(structured.schema_overhead(schema))
     return total
