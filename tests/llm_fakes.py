@@ -74,6 +74,16 @@ class FakeLLM:
         item = self.queue.popleft() if self.queue else self.default
         return item(body) if callable(item) else item
 
+    def answer_except(self, marker: str, reply: Scripted) -> None:
+        """Answer as usual, except requests whose user message holds ``marker``."""
+
+        def route(body: dict[str, Any]) -> httpx.Response:
+            if marker in body["messages"][1]["content"]:
+                return reply(body) if callable(reply) else reply
+            return self.answer(body)
+
+        self.default = route
+
     def tasks(self) -> list[str]:
         return [answer(b["messages"][:2])[0] for b in self.requests]
 

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from api.engines.llm import LLMEngine
@@ -136,12 +135,7 @@ def test_a_500_storm_uses_up_the_budget_and_gives_a_partial_result(
 ) -> None:
     doomed = "The doomed outlet says the ceasefire collapsed on Monday after heavy shelling."
 
-    def route(body: dict[str, Any]) -> httpx.Response:
-        if doomed in body["messages"][1]["content"]:
-            return error(500)  # type: ignore[return-value]
-        return FakeLLM.answer(body)
-
-    fake.default = route
+    fake.answer_except(doomed, error(500))
     engine = LLMEngine(llm_settings(tmp_path, llm_max_attempts=3))
     articles = [make_article(TEXT, 1), make_article(TEXT, 2), make_article(doomed, 3)]
     result = run_compare(engine, articles)
@@ -279,12 +273,7 @@ def test_an_article_whose_every_claim_is_ungrounded_is_an_error_not_empty(
     invented = [claim("The war ended yesterday."), claim("There were 500 casualties in all.")]
     doomed = "The doomed outlet says the ceasefire collapsed on Monday after heavy shelling."
 
-    def route(body: dict[str, Any]) -> httpx.Response:
-        if doomed in body["messages"][1]["content"]:
-            return completion({"summary": "s", "claims": invented})
-        return FakeLLM.answer(body)
-
-    fake.default = route
+    fake.answer_except(doomed, completion({"summary": "s", "claims": invented}))
     engine = LLMEngine(llm_settings(tmp_path))
     articles = [make_article(TEXT, 1), make_article(TEXT, 2), make_article(doomed, 3)]
     result = run_compare(engine, articles)
@@ -350,12 +339,7 @@ def test_an_unusable_judge_reply_falls_back_to_the_heuristics_for_its_batch(
 
 
 def test_a_cut_off_brief_falls_back_to_the_offline_brief(fake: FakeLLM, tmp_path: Path) -> None:
-    def route(body: dict[str, Any]) -> httpx.Response:
-        if "<<<CLUSTERS" in body["messages"][1]["content"]:
-            return completion('{"sentences": [{"text": "cut', finish_reason="length")
-        return FakeLLM.answer(body)
-
-    fake.default = route
+    fake.answer_except("<<<CLUSTERS", completion('{"sentences": [{"text": "cut', "length"))
     engine = LLMEngine(llm_settings(tmp_path))
     articles = [make_article(TEXT, 1), make_article(TEXT.replace("12,000", "10,000"), 2)]
     result = run_compare(engine, articles)

@@ -130,12 +130,7 @@ def test_a_400_for_another_reason_leaves_the_endpoint_as_it_was(
     # window), the others fine: the endpoint keeps json_schema, here and next run.
     doomed = "A sentence that this server refuses whatever the response format is."
 
-    def route(body: dict[str, Any]) -> httpx.Response:
-        if doomed in body["messages"][1]["content"]:
-            return httpx.Response(400, json={"error": {"message": "too long"}})
-        return FakeLLM.answer(body)
-
-    fake.default = route
+    fake.answer_except(doomed, httpx.Response(400, json={"error": {"message": "too long"}}))
     settings = llm_settings(tmp_path, cache=True)
     engine = LLMEngine(settings)
     with pytest.raises(LLMFormatRefused):
