@@ -211,7 +211,7 @@ class EngineInfo(Model):
     name: Literal["offline", "llm"]
     model: str = Field(description="Model id, or the offline algorithm's version.")
     prompt_versions: dict[str, str] = Field(default_factory=dict)
-    structured_output: Literal["json_schema", "json_object_schema", "json_object"] | None = Field(
+    structured_output: StructuredOutput | None = Field(
         None,
         description="llm engine: how replies were held to their JSON schema "
         "(response_format), as negotiated with the endpoint or forced by settings.",
