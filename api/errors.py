@@ -21,10 +21,13 @@
         ├── EngineUnavailable     the engine cannot run here (not configured, not built)
         └── LLMError              an LLM call failed; carries its evidence (below)
             ├── LLMCallError      HTTP/transport failure: not retryable, or out of attempts
+            │   └── LLMFormatRefused  the server refused the response_format (400/422, or a
+            │                     500 naming it): never retried, the next mode is tried
             ├── LLMOutputError    the reply did not validate, even after one re-ask
             ├── LLMTruncated      finish_reason == "length": max output tokens too small
             ├── LLMRefused        the model refused to answer
             ├── LLMTooLarge       a request would not fit the context window; never sent
+            ├── LLMNoClaims       no claim of an article survived grounding (``dropped``)
             └── LLMDeadline       the overall deadline passed before the call could finish
 
 Every LLMError keeps ``attempts``, the ``last_completion`` (raw reply text, if any)
@@ -144,6 +147,13 @@ class LLMCallError(LLMError):
         super().__init__(message, source=source, attempts=attempts)
 
 
+class LLMFormatRefused(LLMCallError):
+    """A deterministic refusal of the structured-output mode: asking again the same way
+    cannot help, asking in a weaker mode can (api/llm/structured.py)."""
+
+    code = "llm_format_refused"
+
+
 class LLMOutputError(LLMError):
     code = "llm_invalid_output"
 
@@ -162,3 +172,14 @@ class LLMTooLarge(LLMError):
 
 class LLMDeadline(LLMError):
     code = "llm_deadline"
+
+
+class LLMNoClaims(LLMError):
+    """An article the model answered for, but whose every claim quoted text the
+    article does not contain (or that had none): failed, never shown as empty."""
+
+    code = "llm_no_claims"
+
+    def __init__(self, message: str, *, dropped: int, source: str | None = None) -> None:
+        self.dropped = dropped
+        super().__init__(message, source=source)

@@ -224,12 +224,22 @@ class Usage(Model):
         )
 
 
+# How an llm engine's replies are held to their JSON schema, strongest first (see
+# api/llm/structured.py).
+StructuredOutput = Literal["json_schema", "json_object_schema", "json_object"]
+
+
 class EngineInfo(Model):
     name: Literal["offline", "llm"]
     model: str = Field(description="Model id, or the offline algorithm's version.")
     prompt_versions: dict[str, str] = Field(default_factory=dict)
     alignment: str = Field(
         "", description="The pair model and embeddings that linked claims across articles."
+    )
+    structured_output: StructuredOutput | None = Field(
+        None,
+        description="llm engine: how replies were held to their JSON schema "
+        "(response_format), as negotiated with the endpoint or forced by settings.",
     )
 
 
@@ -240,6 +250,9 @@ class ErrorEntry(Model):
     code: str
     message: str
     article_id: str | None = None
+    claims_dropped: int | None = Field(
+        None, description="Claims the model gave whose quote is not in the article."
+    )
 
 
 class ProgressEvent(Model):

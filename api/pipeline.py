@@ -173,6 +173,7 @@ async def _analyze_all(
                     code=outcome.code,
                     message=outcome.message,
                     article_id=article.id,
+                    claims_dropped=getattr(outcome, "dropped", None),
                 )
             )
         else:

@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from api.models import StructuredOutput
+
 
 class Price(BaseModel):
     """US dollars per million tokens of one model."""
@@ -103,8 +105,11 @@ class Settings(BaseSettings):
     llm_retry_max_seconds: float = Field(
         20.0, ge=0, description="Cap on any backoff or Retry-After wait."
     )
-    llm_structured_output: Literal["json_schema", "json_object"] = Field(
-        "json_schema", description="response_format: strict json_schema, or json_object."
+    llm_structured_output: Literal["auto"] | StructuredOutput = Field(
+        "auto",
+        description="response_format: auto (negotiated per endpoint and model), or "
+        "forced: json_schema, json_object_schema (the schema in response_format.schema, "
+        "as llama-cpp-python reads it) or json_object (the schema in the instructions).",
     )
     llm_judge_batch_size: int = Field(20, ge=1, le=200, description="Candidate pairs per call.")
     llm_prices: dict[str, Price] = Field(

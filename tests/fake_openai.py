@@ -9,9 +9,14 @@
 * brief (``<<<CLUSTERS …>>>``): one sentence per cluster (its first claim), citing it;
 * anything else (LangChain's prompts): the first words of the last message.
 
-Options: a fixed latency per call, a 429 (with ``retry-after-ms``) for every k-th
-request. ``GET /stats`` reports requests, completions, rejections, prompt tokens and
-the most requests in flight at once; ``POST /reset`` zeroes them and sets options.
+A ``maxItems`` on the claims in the request's schema caps the claims, as a server
+with constrained decoding would. Options: a fixed latency per call, a 429 (with
+``retry-after-ms``) for every k-th request, and ``refuse_json_schema``, which answers
+a ``json_schema`` response_format the way llama-cpp-python does (HTTP 500 naming
+``response_format``) and reads the schema from ``{"type": "json_object", "schema"}``.
+``GET /stats`` reports requests, completions, rejections, prompt tokens, the most
+requests in flight at once and requests by format; ``POST /reset`` zeroes them and
+sets options.
 
 Run: ``python -m tests.fake_openai --port 8011 --latency 0.2 --fail-every 5``, or
 use :func:`fake_server`, which starts it on a free loopback port in a subprocess and
@@ -47,9 +52,12 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 
 class State:
-    def __init__(self, latency: float = 0.0, fail_every: int = 0) -> None:
+    def __init__(
+        self, latency: float = 0.0, fail_every: int = 0, refuse_json_schema: bool = False
+    ) -> None:
         self.latency = latency
         self.fail_every = fail_every
+        self.refuse_json_schema = refuse_json_schema
         self.requests = 0
         self.completions = 0
         self.rejected = 0
@@ -57,13 +65,27 @@ class State:
         self.in_flight = 0
         self.max_in_flight = 0
         self.tasks: dict[str, int] = {}
+        self.formats: dict[str, int] = {}
+        self.spans: list[tuple[float, float]] = []  # (start, end) of each answered request
+
+
+def round_trips(spans: list[tuple[float, float]]) -> int:
+    """The most requests that ran one after another (each starting after the last one
+    ended): the sequential round trips a client's critical path took."""
+    chain: list[tuple[float, int]] = []  # (end, chain length ending there), by end
+    best = 0
+    for start, end in sorted(spans, key=lambda span: span[1]):
+        length = 1 + max((n for done, n in chain if done <= start), default=0)
+        chain.append((end, length))
+        best = max(best, length)
+    return best
 
 
 def _words(text: str) -> set[str]:
     return set(_WORD.findall(text.lower()))
 
 
-def _extract(text: str) -> dict[str, Any]:
+def _extract(text: str, max_claims: int = 40) -> dict[str, Any]:
     sentences = [m.group().strip() for m in _SENTENCE.finditer(text)]
     claims = [
         {
@@ -77,7 +99,7 @@ def _extract(text: str) -> dict[str, Any]:
         }
         for s in sentences
         if len(s.split()) >= 6
-    ][:40]
+    ][:max_claims]
     return {"summary": " ".join(sentences[:2])[:400], "claims": claims}
 
 
@@ -120,7 +142,34 @@ def _brief(data: list[dict[str, Any]]) -> dict[str, Any]:
     return {"sentences": sentences}
 
 
-def answer(messages: list[dict[str, Any]]) -> tuple[str, str]:
+# What llama-cpp-python's server answers (HTTP 500) to a json_schema response_format.
+LLAMA_CPP_REFUSAL = {
+    "error": {
+        "message": "1 validation error:\n  {'type': 'literal_error', 'loc': ('body', "
+        "'response_format', 'type'), 'msg': \"Input should be 'text' or 'json_object'\"}",
+        "type": "internal_server_error",
+        "param": None,
+        "code": None,
+    }
+}
+
+
+def format_name(body: dict[str, Any]) -> str:
+    """The structured-output mode of a request body (api/llm/structured.py's names)."""
+    fmt = body.get("response_format") or {}
+    if fmt.get("type") == "json_object" and "schema" in fmt:
+        return "json_object_schema"
+    return str(fmt.get("type", "none"))
+
+
+def claims_cap(body: dict[str, Any]) -> int:
+    fmt = body.get("response_format") or {}
+    schema = fmt.get("schema") or fmt.get("json_schema", {}).get("schema") or {}
+    claims = schema.get("properties", {}).get("claims", {})
+    return int(claims.get("maxItems", 40))
+
+
+def answer(messages: list[dict[str, Any]], max_claims: int = 40) -> tuple[str, str]:
     """(task, reply content) for a request's messages."""
     user = next((m["content"] for m in messages if m["role"] == "user"), "")
     fence = _FENCE.search(user)
@@ -129,7 +178,7 @@ def answer(messages: list[dict[str, Any]]) -> tuple[str, str]:
         return "text", " ".join(words[-60:-20] or words[:40])
     label, body = fence["label"], fence["body"]
     if label == "ARTICLE":
-        return "extract", json.dumps(_extract(body))
+        return "extract", json.dumps(_extract(body, max_claims))
     data = json.loads(body)
     handlers = {"PARTS": ("reduce", _reduce), "PAIRS": ("judge", _judge)}
     task, handler = handlers.get(label, ("brief", _brief))
@@ -140,6 +189,11 @@ def create_app(state: State) -> Starlette:
     async def completions(request: Request) -> JSONResponse:
         body = await request.json()
         state.requests += 1
+        mode = format_name(body)
+        state.formats[mode] = state.formats.get(mode, 0) + 1
+        if state.refuse_json_schema and mode == "json_schema":
+            state.rejected += 1
+            return JSONResponse(LLAMA_CPP_REFUSAL, status_code=500)
         if state.fail_every and state.requests % state.fail_every == 0:
             state.rejected += 1
             return JSONResponse(
@@ -149,13 +203,15 @@ def create_app(state: State) -> Starlette:
             )
         state.in_flight += 1
         state.max_in_flight = max(state.max_in_flight, state.in_flight)
+        started = time.monotonic()
         try:
             if state.latency:
                 await asyncio.sleep(state.latency)
             messages = body["messages"]
-            task, content = answer(messages)
+            task, content = answer(messages, claims_cap(body))
         finally:
             state.in_flight -= 1
+        state.spans.append((started, time.monotonic()))
         prompt_tokens = sum(count_tokens(str(m.get("content") or "")) + 4 for m in messages) + 3
         state.completions += 1
         state.prompt_tokens += prompt_tokens
@@ -183,11 +239,16 @@ def create_app(state: State) -> Starlette:
         )
 
     async def stats(_: Request) -> JSONResponse:
-        return JSONResponse({k: v for k, v in vars(state).items()})
+        figures = {k: v for k, v in vars(state).items() if k != "spans"}
+        return JSONResponse({**figures, "round_trips": round_trips(state.spans)})
 
     async def reset(request: Request) -> JSONResponse:
         options = await request.json()
-        fresh = State(float(options.get("latency", 0.0)), int(options.get("fail_every", 0)))
+        fresh = State(
+            float(options.get("latency", 0.0)),
+            int(options.get("fail_every", 0)),
+            bool(options.get("refuse_json_schema", False)),
+        )
         vars(state).update(vars(fresh))
         return JSONResponse({"ok": True})
 

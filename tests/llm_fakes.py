@@ -15,7 +15,7 @@ import httpx
 import respx
 
 from api.settings import Settings
-from tests.fake_openai import answer
+from tests.fake_openai import LLAMA_CPP_REFUSAL, answer, claims_cap, format_name
 
 BASE_URL = "http://llm.test/v1"
 
@@ -47,6 +47,13 @@ def error(status: int, code: str | None = None, headers: dict[str, str] | None =
     return httpx.Response(status, json=body, headers=headers or {})
 
 
+def llama_cpp_python(body: dict[str, Any]) -> httpx.Response:
+    """Answer as llama-cpp-python's server does: json_schema refused with a 500."""
+    if format_name(body) == "json_schema":
+        return httpx.Response(500, json=LLAMA_CPP_REFUSAL)
+    return FakeLLM.answer(body)
+
+
 class FakeLLM:
     def __init__(self) -> None:
         self.queue: deque[Scripted] = deque()
@@ -59,7 +66,7 @@ class FakeLLM:
 
     @staticmethod
     def answer(body: dict[str, Any]) -> httpx.Response:
-        return completion(answer(body["messages"])[1])
+        return completion(answer(body["messages"], claims_cap(body))[1])
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
@@ -67,8 +74,21 @@ class FakeLLM:
         item = self.queue.popleft() if self.queue else self.default
         return item(body) if callable(item) else item
 
+    def answer_except(self, marker: str, reply: Scripted) -> None:
+        """Answer as usual, except requests whose user message holds ``marker``."""
+
+        def route(body: dict[str, Any]) -> httpx.Response:
+            if marker in body["messages"][1]["content"]:
+                return reply(body) if callable(reply) else reply
+            return self.answer(body)
+
+        self.default = route
+
     def tasks(self) -> list[str]:
         return [answer(b["messages"][:2])[0] for b in self.requests]
+
+    def formats(self) -> list[str]:
+        return [format_name(b) for b in self.requests]
 
     def mock(self) -> Iterator[FakeLLM]:
         with respx.mock(assert_all_called=False) as router:

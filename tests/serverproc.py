@@ -37,12 +37,15 @@ def running(
     *,
     env: Mapping[str, str] | None = None,
     timeout: float = 30.0,
+    python: str = sys.executable,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run ``python ARGS`` from the repo root until the block ends; yield the process
-    once ``ready_url`` answers 200 (at once if there is none: a worker serves nothing)."""
+    once ``ready_url`` answers 200 (at once if there is none: a worker serves nothing).
+    ``python`` is this interpreter unless another is named (the real-LLM test's server
+    lives in a venv of its own)."""
     with tempfile.TemporaryFile() as stderr:
         proc = subprocess.Popen(
-            [sys.executable, *args],
+            [python, *args],
             cwd=ROOT,
             env=dict(env) if env is not None else None,
             stdout=subprocess.DEVNULL,

@@ -4,11 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import pty
-import select
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from rich.console import Console
@@ -17,6 +12,7 @@ from rich.progress import Progress
 from api.cli_progress import StageBars, progress_bars
 from api.models import ProgressEvent
 from tests.conftest import SEEDS
+from tests.ttyrun import run_with_tty_stderr
 
 COMPARE_EVENTS = [
     ProgressEvent(stage="analyze", done=0, total=3),
@@ -68,35 +64,10 @@ def test_quiet_or_not_a_terminal_draws_nothing() -> None:
 
 def _run_with_tty_stderr(*args: str, out: Path) -> str:
     """Run the real CLI with stderr on a pseudo-terminal; return what it drew there."""
-    leader, follower = pty.openpty()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARALLAX_")}
-    env.update(TERM="xterm-256color", COLUMNS="100")
-    with open(out, "wb") as stdout:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "compare", *SEEDS, *args],
-            stdout=stdout,
-            stderr=follower,
-            stdin=subprocess.DEVNULL,
-            env=env,
-        )
-    os.close(follower)
-    drawn = b""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([leader], [], [], 0.5)
-        if ready:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the child closed the terminal
-                break
-            if not chunk:
-                break
-            drawn += chunk
-        elif proc.poll() is not None:
-            break
-    os.close(leader)
-    assert proc.wait(timeout=10) == 0
-    return drawn.decode("utf-8", "replace")
+    code, drawn = run_with_tty_stderr(["compare", *SEEDS, *args], out=out, env=env)
+    assert code == 0
+    return drawn
 
 
 def test_cli_draws_bars_on_a_tty_stderr_and_keeps_stdout_clean(tmp_path: Path) -> None:

@@ -93,3 +93,10 @@ def test_operation_conforms_to_the_schema(
         case.call_and_validate(checks=CHECKS, timeout=30)
 
     check()
+
+
+def test_the_schema_documents_engine_provenance_and_dropped_claims(tmp_path: Path) -> None:
+    components = create_app(make_settings(tmp_path)).openapi()["components"]["schemas"]
+    mode = components["EngineInfo"]["properties"]["structured_output"]
+    assert {"json_schema", "json_object_schema", "json_object"} <= set(mode["anyOf"][0]["enum"])
+    assert "claims_dropped" in components["ErrorEntry"]["properties"]

@@ -34,7 +34,9 @@ def reset(url: str, **options: Any) -> None:
     httpx.post(f"{url}/reset", json=options)
 
 
-def parallax(url: str, cache: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+def parallax(
+    url: str, cache: Path, *args: str, python: tuple[str, ...] = (), **env: str
+) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("PARALLAX_")}
     environ.update(
         PARALLAX_LLM_BASE_URL=f"{url}/v1",
@@ -44,7 +46,7 @@ def parallax(url: str, cache: Path, *args: str, **env: str) -> subprocess.Comple
         PARALLAX_LLM_MAX_IN_FLIGHT="4",
         **env,
     )
-    cmd = [sys.executable, "-m", "api.cli", "compare", "--engine", "llm", *args]
+    cmd = [sys.executable, *python, "-m", "api.cli", "compare", "--engine", "llm", *args]
     return subprocess.run(cmd, cwd=ROOT, env=environ, capture_output=True, text=True, timeout=60)
 
 
@@ -55,7 +57,7 @@ def test_compare_then_repeat_from_cache_then_no_cache(server: str, tmp_path: Pat
     assert first.returncode == 0, first.stderr
     result = json.loads(first.stdout)
     assert result["engine"]["name"] == "llm" and result["engine"]["model"] == "fake-model"
-    assert result["engine"]["prompt_versions"]["extract"] == "1"
+    assert result["engine"]["prompt_versions"]["extract"] == "2"
     assert result["usage"]["llm_calls"] == stats(server)["completions"] >= 5  # 3 + judge + brief
     assert stats(server)["max_in_flight"] <= 4
     texts = {a["id"]: a["text"] for a in result["articles"]}
@@ -72,6 +74,40 @@ def test_compare_then_repeat_from_cache_then_no_cache(server: str, tmp_path: Pat
 
     fresh = json.loads(parallax(server, cache, "--no-cache", "--format", "json", *THREE).stdout)
     assert fresh["usage"]["llm_calls"] == result["usage"]["llm_calls"]
+
+
+def imported_openai(done: subprocess.CompletedProcess[str]) -> bool:
+    """Whether a run under ``python -X importtime`` imported the openai package."""
+    return any(line.split("|")[-1].strip() == "openai" for line in done.stderr.splitlines())
+
+
+def test_openai_is_imported_only_when_a_request_is_sent(server: str, tmp_path: Path) -> None:
+    reset(server)
+    cache, timed = tmp_path / "cache.sqlite3", ("-X", "importtime")
+    cold = parallax(server, cache, "--format", "json", *THREE, python=timed)
+    assert cold.returncode == 0 and imported_openai(cold)
+    cached = parallax(server, cache, "--format", "json", *THREE, python=timed)
+    assert cached.returncode == 0 and json.loads(cached.stdout)["usage"]["llm_calls"] == 0
+    assert not imported_openai(cached)  # answered from the cache: the SDK never loaded
+    dry = parallax(server, cache, "--dry-run", "--no-cache", *THREE, python=timed)
+    assert dry.returncode == 0 and not imported_openai(dry)
+
+
+def test_a_server_without_json_schema_is_negotiated_once_and_remembered(
+    server: str, tmp_path: Path
+) -> None:
+    reset(server, refuse_json_schema=True)
+    cache = tmp_path / "cache.sqlite3"
+    first = parallax(server, cache, "--format", "json", *THREE)
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["engine"]["structured_output"] == "json_object_schema"
+    refused = stats(server)["formats"]["json_schema"]
+    assert 1 <= refused <= 3  # at most the first wave, one per article
+    # Other articles, a new process: no json_schema request at all this time.
+    second = parallax(server, cache, "--format", "json", *SEEDS[1:])
+    assert second.returncode == 0, second.stderr
+    assert stats(server)["formats"]["json_schema"] == refused
+    assert json.loads(second.stdout)["usage"]["retries"] == 0
 
 
 def test_dry_run_sends_nothing(server: str, tmp_path: Path) -> None:

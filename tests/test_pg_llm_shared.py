@@ -44,6 +44,20 @@ async def test_a_reply_cached_by_one_worker_is_a_hit_for_another(
     second.close()
 
 
+async def test_the_structured_output_mode_one_worker_found_is_known_to_the_others(
+    migrated: str, tmp_path: Path
+) -> None:
+    settings = pg_settings(migrated, tmp_path)
+    first, second = PgReplyCache(settings), PgReplyCache(settings)
+    assert first.get_mode("http://x/v1", "m") is None
+    first.put_mode("http://x/v1", "m", "json_object_schema")
+    first.put_mode("http://x/v1", "m", "json_object")
+    assert second.get_mode("http://x/v1", "m") == "json_object"
+    assert second.get_mode("http://x/v1", "other-model") is None
+    first.close()
+    second.close()
+
+
 async def test_the_cache_misses_rather_than_fails_when_the_database_is_away(
     tmp_path: Path,
 ) -> None:
@@ -53,6 +67,8 @@ async def test_the_cache_misses_rather_than_fails_when_the_database_is_away(
     cache = PgReplyCache(pg_settings(nowhere, tmp_path))
     assert cache.get("k") is None
     cache.put("k", model="m", prompt="p", content="{}", usage=(1, 1))  # forgotten, no error
+    assert cache.get_mode("http://x/v1", "m") is None
+    cache.put_mode("http://x/v1", "m", "json_object")  # forgotten too
 
 
 async def test_requests_in_flight_are_bounded_across_workers(pg_url: str, tmp_path: Path) -> None:

@@ -275,6 +275,13 @@ def test_a_conflict_member_without_a_value_of_its_own_reports_it() -> None:
     ]
 
 
+def test_footer_names_the_negotiated_structured_output_mode() -> None:
+    info = EngineInfo(name="llm", model="smollm2", structured_output="json_object_schema")
+    md = render_comparison_md(make_comparison().model_copy(update={"engine": info}))
+    footer = md.split("\n---\n")[-1]
+    assert "llm, model smollm2, structured output json\\_object\\_schema" in footer
+
+
 def test_markdown_escapes_article_text() -> None:
     md = render_comparison_md(make_comparison())
     assert not UNESCAPED_LT.search(md)  # every '<' is a literal, never a tag

@@ -81,6 +81,17 @@ CREATE TABLE parallax_llm_replies (
 """
 
 
+_PG_STRUCTURED_MODES = """
+CREATE TABLE parallax_structured_modes (
+    endpoint text NOT NULL,
+    model    text NOT NULL,
+    mode     text NOT NULL,
+    updated  double precision NOT NULL,
+    PRIMARY KEY (endpoint, model)
+)
+"""
+
+
 def postgres_migrations() -> tuple[Migration, ...]:
     # Procrastinate's own schema is our step 1, taken from the pinned version's
     # package; a later Procrastinate with schema changes gets its migration files
@@ -91,4 +102,5 @@ def postgres_migrations() -> tuple[Migration, ...]:
         Migration(1, "procrastinate 3.10 queue schema", SchemaManager.get_schema()),
         Migration(2, "parallax_jobs", _PG_JOBS),
         Migration(3, "parallax_llm_replies", _PG_REPLY_CACHE),
+        Migration(4, "parallax_structured_modes", _PG_STRUCTURED_MODES),
     )

@@ -6,7 +6,10 @@ The work is split by step: :mod:`api.llm.analyze` (stuff or map-reduce, groundin
 :mod:`api.llm.judging` (judge batches, brief), :mod:`api.llm.caller` (window check,
 cache, limiter, retries, validation). This class wires them to one run's settings,
 cache and usage meter. A brief whose sentences do not state what they cite falls
-back to the offline engine's extractive brief, which is grounded by construction.
+back to the offline engine's extractive brief, which is grounded by construction (and
+a judge batch whose reply is unusable, to its heuristics). An
+article left with no grounded claim is a failure (:class:`~api.errors.LLMNoClaims`),
+listed in the result's errors, never an analysed article with nothing in it.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections.abc import Sequence
 
 from api.engines.base import BriefRequest, CandidatePair, Verdict
 from api.engines.offline import OfflineEngine
-from api.errors import EngineUnavailable, LLMOutputError
+from api.errors import EngineUnavailable, LLMNoClaims, LLMOutputError, LLMTruncated
 from api.llm.analyze import Analyzer
 from api.llm.cache import open_cache
 from api.llm.caller import Caller
@@ -40,7 +43,7 @@ class LLMEngine:
         self.cache = open_cache(settings)
         self.caller = Caller(settings, self.meter, self.cache)
         self.analyzer = Analyzer(self.caller)
-        self.judging = Judge(self.caller)
+        self.judging = Judge(self.caller, OfflineEngine().judge)
         self.fallback_briefs = 0
 
     @property
@@ -49,6 +52,7 @@ class LLMEngine:
             name="llm",
             model=self.caller.model,
             prompt_versions={name: load_prompt(name).version for name in PROMPTS},
+            structured_output=self.caller.negotiator.mode,
         )
 
     @property
@@ -62,6 +66,15 @@ class LLMEngine:
             exc.source = exc.source or article.source
             raise
         self.meter.totals.dropped_ungrounded += dropped
+        if not analysis.claims:
+            raise LLMNoClaims(
+                f"all {dropped} claims the model gave quote text the article does not "
+                "contain (dropped as ungrounded)"
+                if dropped
+                else "the model gave no claims",
+                dropped=dropped,
+                source=article.source,
+            )
         return analysis
 
     async def judge(self, pairs: Sequence[CandidatePair]) -> list[Verdict]:
@@ -70,6 +83,6 @@ class LLMEngine:
     async def brief(self, request: BriefRequest) -> str:
         try:
             return await self.judging.brief(request)
-        except LLMOutputError:
+        except (LLMOutputError, LLMTruncated):
             self.fallback_briefs += 1
             return await OfflineEngine().brief(request)

@@ -1,44 +1,29 @@
-"""One article through the LLM: stuff it whole, or map over chunks and reduce.
+"""One article through the LLM: extract (:mod:`api.llm.extract`), reduce, ground.
 
-The whole article goes in one call when prompt + article + max output fit the context
-window. Otherwise its chunks are extracted concurrently and the parts are reduced
-over their claim lists (the model names the claims to keep), in groups that fit the
-window, recursing at most :data:`MAX_REDUCE_DEPTH` levels; past that the parts are
-merged without the model (claims concatenated, duplicates by quote dropped).
-Every claim is then grounded in the article (:mod:`api.grounding`); its figures are
-recomputed from the evidence span rather than taken from the model.
+The extraction pieces come back as parts; more than one part is reduced over their
+claim lists (the model names the claims to keep), in groups that fit the window,
+recursing at most :data:`MAX_REDUCE_DEPTH` levels; past that the parts are merged
+without the model (claims concatenated, duplicates by quote dropped). Every claim is
+then grounded in the article (:mod:`api.grounding`); its figures are recomputed from
+the evidence span rather than taken from the model.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass
 
-from api.chunking import chunk_text
 from api.grounding import Locator, supported_statement
+from api.llm.bounds import bounded_schema
 from api.llm.caller import Caller, Request
+from api.llm.extract import Extractor, Part, Piece
 from api.llm.prompts import fence, load_prompt, marker
-from api.llm.schemas import ClaimReply, ExtractReply, ReduceReply
+from api.llm.schemas import ClaimReply, ReduceReply
 from api.models import Article, ArticleAnalysis, Attribution, Claim, ClaimKind, Evidence
 from api.quantities import extract_quantities
 
 MAX_REDUCE_DEPTH = 3
-# Room kept free for the fence lines and the part note around each chunk.
-_CHUNK_MARGIN = 64
-# A chunk takes a third of the room, so that the claim lists of two or three chunks
-# fit one reduce call.
-_CHUNK_SHARE = 3
 _REDUCE_WORDS = 16
-
-
-@dataclass(frozen=True, slots=True)
-class Part:
-    """The analysis of one stretch of the article: where its quotes are searched first."""
-
-    summary: str
-    claims: list[ClaimReply]
-    hint: int = 0
 
 
 def trim_words(text: str, max_words: int) -> str:
@@ -49,54 +34,16 @@ def trim_words(text: str, max_words: int) -> str:
 class Analyzer:
     def __init__(self, caller: Caller) -> None:
         self.caller = caller
-        self.extract = load_prompt("extract")
+        self.extractor = Extractor(caller)
         self.reduce = load_prompt("reduce")
 
-    # -----------------------------------------------------------------------------
-    # Planning (also used by --dry-run)
-
-    def extract_request(self, text: str, max_words: int, part: str = "") -> Request:
-        nonce = marker(text)
-        note = f"\nThe text is {part}; the other parts are analysed separately.\n" if part else ""
-        return self.caller.build(
-            self.extract,
-            ExtractReply,
-            marker=nonce,
-            part_note=note,
-            max_words=str(max_words),
-            article=fence("ARTICLE", nonce, text),
-        )
-
-    def plan(self, article: Article, max_words: int) -> list[tuple[int, Request]]:
-        """(char offset, request) of each extraction call: one, or one per chunk."""
-        whole = self.extract_request(article.text, max_words)
-        if self.caller.fits(whole.tokens):
-            return [(0, whole)]
-        settings = self.caller.settings
-        overhead = self.extract_request("", max_words, part="part 1 of 2").tokens
-        room = settings.llm_context_window - settings.llm_max_output_tokens - overhead
-        budget = (room - _CHUNK_MARGIN) // _CHUNK_SHARE
-        if budget < 64:
-            return [(0, whole)]  # hopeless: the caller refuses it as too large
-        chunks = chunk_text(article.text, max_tokens=budget)
-        return [
-            (
-                c.start,
-                self.extract_request(c.text, max_words, f"part {c.index + 1} of {len(chunks)}"),
-            )
-            for c in chunks
-        ]
-
-    # -----------------------------------------------------------------------------
-    # Running
+    def plan(self, article: Article, max_words: int) -> list[Piece]:
+        """The extraction calls of ``article`` (also what --dry-run lists)."""
+        return self.extractor.plan(article.text, max_words)
 
     async def analyze(self, article: Article, max_words: int) -> tuple[ArticleAnalysis, int]:
         """The analysis and the number of claims dropped as ungrounded."""
-        planned = self.plan(article, max_words)
-        replies = await asyncio.gather(
-            *(self.caller.call(request, ExtractReply) for _, request in planned)
-        )
-        parts = [Part(r.summary, r.claims, at) for (at, _), r in zip(planned, replies, strict=True)]
+        parts = await self.extractor.run(article.text, max_words)
         part = parts[0] if len(parts) == 1 else await self._reduce(parts, max_words, 1)
         claims, dropped = ground_claims(article, part)
         return ArticleAnalysis(summary=trim_words(part.summary, max_words), claims=claims), dropped
@@ -115,7 +62,7 @@ class Analyzer:
         nonce = marker(data)
         return self.caller.build(
             self.reduce,
-            ReduceReply,
+            bounded_schema(ReduceReply, items={"keep": n}, summary_words=max_words),
             marker=nonce,
             max_words=str(max_words),
             parts=fence("PARTS", nonce, data),

@@ -7,6 +7,9 @@ misses, because the messages differ. Reads and writes are single small statement
 on a local file, cheap enough to run on the event loop. With
 ``PARALLAX_DATABASE_URL`` the same contract is kept in PostgreSQL instead
 (api/llm/pgcache.py), shared by every worker; :func:`open_cache` picks.
+
+The same database remembers, per endpoint and model, which structured-output mode
+the server accepted (:mod:`api.llm.structured`), so a later run does not ask again.
 """
 
 from __future__ import annotations
@@ -32,6 +35,15 @@ CREATE TABLE IF NOT EXISTS replies (
     created REAL NOT NULL
 )
 """
+_MODES = """
+CREATE TABLE IF NOT EXISTS structured_modes (
+    endpoint TEXT NOT NULL,
+    model TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    updated REAL NOT NULL,
+    PRIMARY KEY (endpoint, model)
+)
+"""
 
 
 def cache_key(model: str, prompt: str, body: dict[str, Any]) -> str:
@@ -49,6 +61,10 @@ class ReplyStore(Protocol):
     def put(
         self, key: str, *, model: str, prompt: str, content: str, usage: tuple[int, int]
     ) -> None: ...
+
+    def get_mode(self, endpoint: str, model: str) -> str | None: ...
+
+    def put_mode(self, endpoint: str, model: str, mode: str) -> None: ...
 
 
 def open_cache(settings: Settings) -> ReplyStore | None:
@@ -69,6 +85,7 @@ class ReplyCache:
             self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute(_SCHEMA)
+            self.db.execute(_MODES)
         except (OSError, sqlite3.Error) as exc:
             raise EngineUnavailable(f"cannot open the LLM cache: {exc}", source=str(path)) from exc
 
@@ -84,6 +101,19 @@ class ReplyCache:
         self.db.execute(
             "INSERT OR REPLACE INTO replies VALUES (?, ?, ?, ?, ?, ?, ?)",
             (key, model, prompt, content, usage[0], usage[1], time.time()),
+        )
+
+    def get_mode(self, endpoint: str, model: str) -> str | None:
+        row = self.db.execute(
+            "SELECT mode FROM structured_modes WHERE endpoint = ? AND model = ?",
+            (endpoint, model),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def put_mode(self, endpoint: str, model: str, mode: str) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO structured_modes VALUES (?, ?, ?, ?)",
+            (endpoint, model, mode, time.time()),
         )
 
     def close(self) -> None:

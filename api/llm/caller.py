@@ -3,29 +3,47 @@ context window, answer from the cache, else take a limiter slot and send it unde
 retry policy, then validate the reply (re-asking once with the validation error) and
 cache it.
 
-Failures become :class:`~api.errors.LLMError` subclasses that carry the attempts,
-the last raw reply and the tokens spent on that call.
+How the schema travels (``response_format``) is negotiated per endpoint and model
+(:mod:`api.llm.structured`): a request refused in one mode is sent again in the next,
+without spending the retry budget. Failures become :class:`~api.errors.LLMError`
+subclasses that carry the attempts, the last raw reply and the tokens spent on that
+call.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any, TypeVar
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from api.errors import LLMCallError, LLMError, LLMOutputError, LLMRefused, LLMTooLarge, LLMTruncated
-from api.llm import client as llm_client
+from api.errors import (
+    LLMCallError,
+    LLMError,
+    LLMFormatRefused,
+    LLMOutputError,
+    LLMRefused,
+    LLMTooLarge,
+    LLMTruncated,
+)
+from api.llm import structured
 from api.llm.cache import ReplyStore, cache_key
 from api.llm.limiter import process_limiter
 from api.llm.prompts import PromptFile
 from api.llm.retry import Deadline, RetryPolicy, with_retries
+from api.llm.structured import Mode, Negotiator
 from api.llm.usage import Meter
 from api.settings import Settings
 from api.tokens import count_tokens
 
+if TYPE_CHECKING:  # the SDK is imported when the first request is sent, not before
+    from api.llm.client import ChatReply, Client
+
 R = TypeVar("R", bound=BaseModel)
+log = logging.getLogger(__name__)
 
 # Chat formatting costs a few tokens per message on top of the contents.
 _PER_MESSAGE = 4
@@ -34,22 +52,29 @@ _PER_REQUEST = 3
 
 @dataclass(frozen=True, slots=True)
 class Request:
-    """A request ready to send, and its counted prompt tokens."""
+    """A request ready to send in any structured-output mode, and its counted prompt
+    tokens (the same in every mode: see :func:`api.llm.structured.schema_overhead`).
+    ``choices`` are the values some string properties may take where the server
+    enforces them without prompt tokens (:func:`api.llm.structured.response_format`)."""
 
     prompt: PromptFile
-    body: dict[str, Any]
+    system: str
+    user: str
+    schema: dict[str, Any]
     tokens: int
+    choices: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
 def count_request(body: dict[str, Any]) -> int:
-    """Prompt tokens of a request body as cl100k counts them, the schema included
-    (servers count a response_format schema as prompt)."""
+    """Prompt tokens of a request body as cl100k counts them, a json_schema included
+    (a hosted server may count it as prompt). The schema of json_object_schema is not:
+    that server makes a grammar of it, and its quote choices are as long as the text."""
     total = _PER_REQUEST
     for message in body["messages"]:
         total += _PER_MESSAGE + count_tokens(message["content"])
-    fmt = body.get("response_format", {})
-    if fmt.get("type") == "json_schema":
-        total += count_tokens(json.dumps(fmt["json_schema"]["schema"]))
+    schema = body.get("response_format", {}).get("json_schema", {}).get("schema")
+    if schema is not None:
+        total += count_tokens(structured.schema_overhead(schema))
     return total
 
 
@@ -61,7 +86,11 @@ class Caller:
         self.model: str = settings.llm_model
         self.meter = meter
         self.cache = cache
-        self.client = llm_client.make_client(settings)
+        forced = settings.llm_structured_output
+        self.negotiator = Negotiator(
+            settings.llm_base_url, self.model, None if forced == "auto" else forced, cache
+        )
+        self._client: Client | None = None
         self.policy = RetryPolicy(
             settings.llm_max_attempts,
             settings.llm_retry_base_seconds,
@@ -72,33 +101,42 @@ class Caller:
     # -----------------------------------------------------------------------------
     # Building
 
-    def build(self, prompt: PromptFile, reply: type[BaseModel], **values: str) -> Request:
+    def build(
+        self,
+        prompt: PromptFile,
+        schema: dict[str, Any],
+        *,
+        choices: Mapping[str, Sequence[str]] | None = None,
+        **values: str,
+    ) -> Request:
         system, user = prompt.render(**values)
-        schema = llm_client.strict_schema(reply)
-        if self.settings.llm_structured_output == "json_schema":
-            fmt: dict[str, Any] = {
-                "type": "json_schema",
-                "json_schema": {
-                    "name": f"parallax_{prompt.name}",
-                    "strict": True,
-                    "schema": schema,
-                },
-            }
-        else:  # the server cannot enforce a schema: describe it in the instructions
-            system += "\n\nReply with only a JSON object matching this JSON schema:\n"
-            system += json.dumps(schema, separators=(",", ":"))
-            fmt = {"type": "json_object"}
-        body = {
+        fixed = _PER_REQUEST + 2 * _PER_MESSAGE + count_tokens(user)
+        described = count_tokens(structured.instructions("json_object", system, schema))
+        attached = count_tokens(system) + count_tokens(structured.schema_overhead(schema))
+        tokens = fixed + max(described, attached)
+        return Request(prompt, system, user, schema, tokens, choices or {})
+
+    def body(self, request: Request, mode: Mode) -> dict[str, Any]:
+        """The request body in ``mode``."""
+        return {
             "model": self.model,
             "messages": [
-                {"role": "system", "content": system},
-                {"role": "user", "content": user},
+                {
+                    "role": "system",
+                    "content": structured.instructions(mode, request.system, request.schema),
+                },
+                {"role": "user", "content": request.user},
             ],
             "max_tokens": self.settings.llm_max_output_tokens,
             "temperature": 0,
-            "response_format": fmt,
+            "response_format": structured.response_format(
+                mode, f"parallax_{request.prompt.name}", request.schema, request.choices
+            ),
         }
-        return Request(prompt, body, count_request(body))
+
+    def key(self, request: Request, mode: Mode | None = None) -> str:
+        body = self.body(request, mode or self.negotiator.mode)
+        return cache_key(self.model, request.prompt.tag, body)
 
     def fits(self, tokens: int) -> bool:
         return tokens + self.settings.llm_max_output_tokens <= self.settings.llm_context_window
@@ -109,42 +147,62 @@ class Caller:
     async def call(
         self, request: Request, reply: type[R], context: dict[str, Any] | None = None
     ) -> R:
-        """The validated reply to ``request``."""
-        key = cache_key(self.model, request.prompt.tag, request.body)
+        """The validated reply to ``request``, in the strongest mode the server takes."""
+        mode = self.negotiator.mode
+        while True:
+            try:
+                return await self._ask(request, mode, reply, context)
+            except LLMFormatRefused as exc:
+                following = self.negotiator.refused(mode)
+                if following is None:
+                    raise
+                log.info(
+                    "the server refused response_format %s (HTTP %s); trying %s",
+                    mode,
+                    exc.status,
+                    following,
+                )
+                mode = following
+
+    async def _ask(
+        self, request: Request, mode: Mode, reply: type[R], context: dict[str, Any] | None
+    ) -> R:
+        body = self.body(request, mode)
+        key = cache_key(self.model, request.prompt.tag, body)
         if self.cache is not None:
             hit = self.cache.get(key)
             if hit is not None:
                 try:
-                    parsed = reply.model_validate_json(hit[0], context=context)
+                    parsed = validate(reply, hit[0], context)
                 except ValidationError:
                     pass  # a reply from an older schema: ask again
                 else:
                     self.meter.totals.cached_calls += 1
                     return parsed
         spent = [0, 0]
-        first = await self._send(request.body, request.tokens, spent)
+        first = await self._send(body, request.tokens, spent, mode)
         try:
-            parsed = reply.model_validate_json(first, context=context)
+            parsed = validate(reply, first, context)
             content = first
         except ValidationError as exc:
             # Re-ask once, with the reply and what was wrong with it.
-            body = dict(request.body)
-            body["messages"] = [
-                *request.body["messages"],
+            again = dict(body)
+            again["messages"] = [
+                *body["messages"],
                 {"role": "assistant", "content": first},
                 {"role": "user", "content": _reask_text(exc)},
             ]
-            content = await self._send(body, count_request(body), spent)
+            content = await self._send(again, count_request(again), spent, mode)
             try:
-                parsed = reply.model_validate_json(content, context=context)
-            except ValidationError as again:
+                parsed = validate(reply, content, context)
+            except ValidationError as invalid:
                 raise LLMOutputError(
-                    f"{request.prompt.tag}: invalid reply after a re-ask: {_errors(again)}",
+                    f"{request.prompt.tag}: invalid reply after a re-ask: {_errors(invalid)}",
                     attempts=2,
                     last_completion=content,
                     prompt_tokens=spent[0],
                     completion_tokens=spent[1],
-                ) from again
+                ) from invalid
         if self.cache is not None:
             self.cache.put(
                 key,
@@ -155,7 +213,15 @@ class Caller:
             )
         return parsed
 
-    async def _send(self, body: dict[str, Any], tokens: int, spent: list[int]) -> str:
+    def _sdk(self) -> Client:
+        """The SDK's client, imported and built on first use."""
+        from api.llm.client import make_client
+
+        if self._client is None:
+            self._client = make_client(self.settings)
+        return self._client
+
+    async def _send(self, body: dict[str, Any], tokens: int, spent: list[int], mode: Mode) -> str:
         if not self.fits(tokens):
             raise LLMTooLarge(
                 f"{tokens} prompt tokens + {self.settings.llm_max_output_tokens} output tokens "
@@ -169,10 +235,14 @@ class Caller:
         )
         cost = tokens + self.settings.llm_max_output_tokens
 
-        async def attempt() -> llm_client.ChatReply:
+        from api.llm.client import chat
+
+        client = self._sdk()
+
+        async def attempt() -> ChatReply:
             async with limiter.slot(cost):
                 timeout = max(min(self.settings.llm_timeout_seconds, deadline.remaining()), 0.001)
-                return await llm_client.chat(self.client, body, timeout)
+                return await chat(client, body, timeout)
 
         def on_retry() -> None:
             self.meter.totals.retries += 1
@@ -184,6 +254,7 @@ class Caller:
         except LLMError as exc:
             exc.prompt_tokens, exc.completion_tokens = spent
             raise
+        self.negotiator.worked(mode)  # the server took the format, whatever the reply says
         prompt_tokens = answer.prompt_tokens or tokens
         self.meter.call(prompt_tokens, answer.completion_tokens)
         spent[0] += prompt_tokens
@@ -204,6 +275,22 @@ class Caller:
         if answer.finish_reason == "content_filter":
             raise LLMRefused("the reply was withheld by the content filter", **evidence)
         return answer.content or ""
+
+
+def validate(reply: type[R], content: str, context: dict[str, Any] | None) -> R:
+    """``content`` as a ``reply``. JSON that is invalid only for a raw control character
+    inside a string (a newline: llama.cpp's JSON grammar lets the model write one) is
+    read leniently rather than asked again."""
+    try:
+        return reply.model_validate_json(content, context=context)
+    except ValidationError as exc:
+        if not any(e["type"] == "json_invalid" for e in exc.errors()):
+            raise
+        try:
+            data = json.loads(content, strict=False)
+        except ValueError:
+            raise exc from None
+        return reply.model_validate(data, context=context)
 
 
 def _errors(exc: ValidationError) -> str:

@@ -5,6 +5,10 @@ data (:class:`ChatReply`) or as an :class:`~api.errors.LLMCallError` that says w
 the failure is worth retrying and how long the server asked us to wait. The SDK never
 retries (``max_retries=0``): tenacity in :mod:`api.llm.retry` owns every retry, so
 attempts never multiply.
+
+Importing ``openai`` costs most of a second, so nothing imports this module until a
+request is actually sent: a comparison answered from the cache, ``--dry-run`` and the
+offline engine never pay for it.
 """
 
 from __future__ import annotations
@@ -16,16 +20,21 @@ from typing import Any
 
 import httpx
 import openai
-from openai.lib._pydantic import to_strict_json_schema
-from pydantic import BaseModel
+from openai.types.chat import ChatCompletion
 
-from api.errors import LLMCallError
+from api.errors import LLMCallError, LLMFormatRefused
 from api.settings import Settings
 
 # Servers that need no key (vLLM, Ollama, llama.cpp) still get one: the SDK insists.
 DUMMY_KEY = "not-needed"
 # 4xx statuses that are worth another try; every other 4xx is final.
 _RETRYABLE_4XX = frozenset({408, 409, 429})
+# What a server that does not speak a response_format answers: a validation error
+# (400/422), or, from some (llama-cpp-python), a 500 whose body names the field.
+_REFUSAL_4XX = frozenset({400, 422})
+
+
+Client = openai.AsyncOpenAI
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +46,7 @@ class ChatReply:
     completion_tokens: int
 
 
-def make_client(settings: Settings) -> openai.AsyncOpenAI:
+def make_client(settings: Settings) -> Client:
     return openai.AsyncOpenAI(
         base_url=settings.llm_base_url,
         api_key=settings.llm_api_key or DUMMY_KEY,
@@ -46,16 +55,14 @@ def make_client(settings: Settings) -> openai.AsyncOpenAI:
     )
 
 
-def strict_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """The JSON schema of ``model`` in the form strict structured output accepts
-    (every property required, no additional properties)."""
-    return to_strict_json_schema(model)
-
-
-async def chat(client: openai.AsyncOpenAI, body: dict[str, Any], timeout: float) -> ChatReply:
+async def chat(client: Client, body: dict[str, Any], timeout: float) -> ChatReply:
     """Send one request; raise LLMCallError (classified) on any HTTP or transport failure."""
     try:
-        completion = await client.chat.completions.create(**body, timeout=timeout)
+        # The SDK's own POST, not client.chat.completions: that attribute imports every
+        # API resource module (~0.9 s on a busy 2-core machine) for the one we use.
+        completion = await client.post(
+            "/chat/completions", body=body, cast_to=ChatCompletion, options={"timeout": timeout}
+        )
     except openai.APIStatusError as exc:
         raise _status_error(exc) from exc
     except openai.APITimeoutError as exc:
@@ -87,12 +94,23 @@ def _status_error(exc: openai.APIStatusError) -> LLMCallError:
     else:
         retryable = status >= 500 or status in _RETRYABLE_4XX
     detail = f" ({code})" if code else ""
+    message = f"HTTP {status}{detail}: {_short(exc.message)}"
+    if status in _REFUSAL_4XX or (status >= 500 and "response_format" in _body_text(exc)):
+        # Deterministic: the same request fails the same way, so it is never retried.
+        return LLMFormatRefused(message, status=status)
     return LLMCallError(
-        f"HTTP {status}{detail}: {_short(exc.message)}",
+        message,
         status=status,
         retryable=retryable,
         retry_after=retry_after_seconds(headers),
     )
+
+
+def _body_text(exc: openai.APIStatusError) -> str:
+    try:
+        return exc.response.text
+    except httpx.ResponseNotRead:
+        return f"{exc.message} {exc.body}"
 
 
 def _body_code(body: object) -> str | None:

@@ -2,26 +2,40 @@
 
 Judge: the ambiguous candidate pairs (blocking keeps a few partners per claim, so
 their number grows linearly with the claims) go out in batches of
-``llm_judge_batch_size``, all batches at once; a batch too large for the window is
-halved. Brief: one call over the clusters; each sentence must cite the clusters it
-states, and a sentence that shares too little with what it cites is dropped.
+``llm_judge_batch_size`` (fewer when the verdicts would not fit the output budget),
+all batches at once; a batch too large for the window is halved. A batch whose reply
+is still invalid or cut off is judged by the fallback (the offline heuristics), so one
+bad reply costs its pairs' finesse, not the comparison. Brief: one call over the
+clusters; each sentence must cite the clusters it states, and a sentence that shares
+too little with what it cites is dropped.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Sequence
+import logging
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from api.engines.base import BriefRequest, CandidatePair, Relation, Verdict
-from api.errors import LLMOutputError
+from api.errors import LLMOutputError, LLMTruncated
 from api.llm.analyze import trim_words
+from api.llm.bounds import bounded_schema
 from api.llm.caller import Caller, Request
 from api.llm.prompts import fence, load_prompt, marker
 from api.llm.schemas import BriefReply, JudgeReply
 from api.models import Article, Claim, ClusterStatus
 from api.terms import content_terms
+
+log = logging.getLogger(__name__)
+Fallback = Callable[[Sequence[CandidatePair]], Awaitable[list[Verdict]]]
+# Output tokens of one verdict: {"pair": n, "relation": ..., "reason": ...} with a
+# reason of at most 160 characters (api.llm.bounds); of one brief sentence: 300
+# characters and its cluster ids.
+VERDICT_TOKENS = 60
+BRIEF_SENTENCE_TOKENS = 100
+_REPLY_FRAME_TOKENS = 20
 
 # Share of a brief sentence's content words that its cited clusters must contain.
 MIN_SUPPORT = 0.4
@@ -30,6 +44,14 @@ MIN_SUPPORT = 0.4
 _CLAIMS_PER_CLUSTER = 3
 _MAX_SHARED = 30
 _MAX_UNIQUE = 8
+# Words of the shortest brief sentence worth writing: the brief's budget in words over
+# this bounds the sentences the reply may hold.
+_MIN_SENTENCE_WORDS = 8
+
+
+def _sentences(max_words: int, max_output_tokens: int) -> int:
+    fit = (max_output_tokens - _REPLY_FRAME_TOKENS) // BRIEF_SENTENCE_TOKENS
+    return max(1, min(max_words // _MIN_SENTENCE_WORDS, fit))
 
 
 def _outlets(articles: Sequence[Article]) -> dict[str, str]:
@@ -37,8 +59,9 @@ def _outlets(articles: Sequence[Article]) -> dict[str, str]:
 
 
 class Judge:
-    def __init__(self, caller: Caller) -> None:
+    def __init__(self, caller: Caller, fallback: Fallback) -> None:
         self.caller = caller
+        self.fallback = fallback
         self.judge_prompt = load_prompt("judge")
         self.brief_prompt = load_prompt("brief")
 
@@ -58,13 +81,18 @@ class Judge:
         )
         nonce = marker(data)
         return self.caller.build(
-            self.judge_prompt, JudgeReply, marker=nonce, pairs=fence("PAIRS", nonce, data)
+            self.judge_prompt,
+            bounded_schema(JudgeReply, exact_items={"verdicts": len(pairs)}),
+            marker=nonce,
+            pairs=fence("PAIRS", nonce, data),
         )
 
     def batches(
         self, pairs: Sequence[CandidatePair]
     ) -> list[tuple[Sequence[CandidatePair], Request]]:
-        size = self.caller.settings.llm_judge_batch_size
+        settings = self.caller.settings
+        fit = (settings.llm_max_output_tokens - _REPLY_FRAME_TOKENS) // VERDICT_TOKENS
+        size = max(1, min(settings.llm_judge_batch_size, fit))
         todo = [pairs[i : i + size] for i in range(0, len(pairs), size)]
         out: list[tuple[Sequence[CandidatePair], Request]] = []
         while todo:
@@ -78,15 +106,19 @@ class Judge:
         return out
 
     async def judge(self, pairs: Sequence[CandidatePair]) -> list[Verdict]:
-        planned = self.batches(pairs)
-        replies = await asyncio.gather(
-            *(self.caller.call(req, JudgeReply, {"pairs": len(b)}) for b, req in planned)
-        )
-        verdicts: list[Verdict] = []
-        for reply in replies:
-            for v in sorted(reply.verdicts, key=lambda v: v.pair):
-                verdicts.append(Verdict(Relation(v.relation), v.reason))
-        return verdicts
+        batches = await asyncio.gather(*(self._batch(b, req) for b, req in self.batches(pairs)))
+        return [v for batch in batches for v in batch]
+
+    async def _batch(self, pairs: Sequence[CandidatePair], request: Request) -> list[Verdict]:
+        try:
+            reply = await self.caller.call(request, JudgeReply, {"pairs": len(pairs)})
+        except (LLMOutputError, LLMTruncated) as exc:
+            log.warning("a judge reply was unusable (%s); its pairs judged offline", exc.code)
+            return await self.fallback(pairs)
+        return [
+            Verdict(Relation(v.relation), v.reason)
+            for v in sorted(reply.verdicts, key=lambda v: v.pair)
+        ]
 
     # -----------------------------------------------------------------------------
     # Brief
@@ -100,6 +132,7 @@ class Judge:
         unique = [k for k in request.clusters if k.status not in rank]
         candidates = shared[:_MAX_SHARED] + unique[:_MAX_UNIQUE]
         keep = len(candidates)
+        sentences = _sentences(request.max_words, self.caller.settings.llm_max_output_tokens)
         while True:
             chosen = candidates[:keep]
             data = json.dumps(
@@ -108,7 +141,7 @@ class Judge:
             nonce = marker(data)
             built = self.caller.build(
                 self.brief_prompt,
-                BriefReply,
+                bounded_schema(BriefReply, items={"sentences": sentences}),
                 marker=nonce,
                 max_words=str(request.max_words),
                 clusters=fence("CLUSTERS", nonce, data),

@@ -70,6 +70,21 @@ class PgReplyCache:
             (key, model, prompt, content, usage[0], usage[1], time.time()),
         )
 
+    def get_mode(self, endpoint: str, model: str) -> str | None:
+        row = self._run(
+            b"SELECT mode FROM parallax_structured_modes WHERE endpoint = %s AND model = %s",
+            (endpoint, model),
+        )
+        return None if row is None else str(row[0])
+
+    def put_mode(self, endpoint: str, model: str, mode: str) -> None:
+        self._run(
+            b"INSERT INTO parallax_structured_modes VALUES (%s, %s, %s, %s)"
+            b" ON CONFLICT (endpoint, model) DO UPDATE SET mode = EXCLUDED.mode,"
+            b" updated = EXCLUDED.updated RETURNING mode",
+            (endpoint, model, mode, time.time()),
+        )
+
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()

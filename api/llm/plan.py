@@ -21,9 +21,8 @@ from api.blocking import candidate_pairs
 from api.engines.base import BriefRequest
 from api.engines.llm import LLMEngine
 from api.engines.offline import OfflineEngine
-from api.llm.analyze import Part
-from api.llm.cache import cache_key
 from api.llm.caller import Request
+from api.llm.extract import Part
 from api.llm.schemas import ClaimReply
 from api.models import Article, Claim, Model
 from api.pipeline import compare
@@ -96,10 +95,8 @@ async def plan_comparison(
     calls: list[PlannedCall] = []
 
     def add(step: str, request: Request, article_id: str | None, estimated: bool) -> None:
-        cached = engine.cache is not None and (
-            engine.cache.get(cache_key(engine.caller.model, request.prompt.tag, request.body))
-            is not None
-        )
+        cache = engine.cache
+        cached = cache is not None and cache.get(engine.caller.key(request)) is not None
         calls.append(
             PlannedCall.model_validate(
                 {
@@ -115,10 +112,10 @@ async def plan_comparison(
 
     for article in articles:
         planned = engine.analyzer.plan(article, summary_max_words)
-        for _, request in planned:
-            add("extract", request, article.id, False)
+        for piece in planned:
+            add("extract", piece.request, article.id, False)
         if len(planned) > 1:  # one reduce over the chunks' claim lists (at least)
-            starts = [at for at, _ in planned] + [len(article.text) + 1]
+            starts = [piece.start for piece in planned] + [len(article.text) + 1]
             parts = [
                 Part(
                     "",

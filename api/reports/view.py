@@ -206,7 +206,10 @@ def footer_rows(
     engine: EngineInfo, usage: Usage, created_at: str, *extra: tuple[str, str]
 ) -> tuple[tuple[str, str], ...]:
     """The footer as (label, value) rows: engine, prompts, usage, ``extra``, creation time."""
-    rows: list[tuple[str, str]] = [("Engine", f"{engine.name}, model {engine.model}")]
+    described = f"{engine.name}, model {engine.model}"
+    if engine.structured_output is not None:
+        described += f", structured output {engine.structured_output}"
+    rows: list[tuple[str, str]] = [("Engine", described)]
     if engine.alignment:
         rows.append(("Alignment", engine.alignment))
     if engine.prompt_versions:
