@@ -85,7 +85,7 @@ class ClaimSignals:
     centrality: npt.NDArray[np.float32]
 
 
-def signals(claims: Sequence[Claim], terms: TermVectors | None = None) -> ClaimSignals:
+def signals(claims: Sequence[Claim]) -> ClaimSignals:
     vectors = embed([c.text for c in claims])
     position: list[int] = []
     seen: dict[str, int] = {}
@@ -95,7 +95,7 @@ def signals(claims: Sequence[Claim], terms: TermVectors | None = None) -> ClaimS
     return ClaimSignals(
         claims=claims,
         vectors=vectors,
-        terms=terms or vectorize(claims),
+        terms=vectorize(claims),
         names=[_names(c.text) for c in claims],
         figures=[frozenset(_FIGURE.findall(c.text)) for c in claims],
         position=position,
