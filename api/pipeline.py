@@ -9,7 +9,6 @@ the offline engine) run in worker threads, so an event loop that hosts the pipel
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -101,13 +100,14 @@ async def compare(
     progress(ProgressEvent(stage="align", done=2, total=3, detail="clustering"))
     ids = [r.id for r in results]
     clusters, omissions = await asyncio.to_thread(
-        functools.partial(
-            clustering.build, exhaustive=matcher.exhaustive, near=matcher.near_in_meaning
-        ),
-        ids,
-        claims,
-        decisions,
-        _sentences(results),
+        lambda: clustering.build(
+            ids,
+            claims,
+            decisions,
+            _sentences(results),  # sentence splitting is CPU work too: off the loop
+            exhaustive=matcher.exhaustive,
+            near=matcher.near_in_meaning,
+        )
     )
     lap("cluster")
     progress(ProgressEvent(stage="brief", done=0, total=1))
