@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import re
 
-from api.models import Quantity
+from api.models import Qualifier, Quantity
 
 # The relative tolerance for figures whose precision cannot be read ("ten thousand").
 RELATIVE = 0.005
+# How far a figure rounded more coarsely than the other may be from it: a headline
+# rounds "3.1 million" to "3 million", but "$1 trillion" for "$1.2 trillion" is another
+# figure (a gold conflict), though both round to one significant digit alike.
+ROUNDED = 0.05
 
 _DIGIT_RUN = re.compile(r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?")
 
@@ -45,13 +49,22 @@ def step(q: Quantity) -> float | None:
 
 def tolerance(a: Quantity, b: Quantity, scale_a: float = 1.0, scale_b: float = 1.0) -> float:
     """How far apart the values of ``a`` and ``b`` (each times its scale, e.g. days
-    per unit) may be and still be the same figure: 0.5% of the larger, but no more
-    than half the step of the coarser one, which is all its rounding can explain."""
+    per unit) may be and still be the same figure.
+
+    Written to the same precision, no more than half a step ("1,861.81" is not
+    "1,861.82"), nor more than 0.5% of the larger. When one is rounded more coarsely,
+    what its rounding can explain (half its step), up to ``ROUNDED`` of the larger, for
+    two figures stated without qualifier:
+    "3 million" is "3.1 million" rounded, "266,000" is "266,123" rounded."""
     if a.value is None or b.value is None:
         return 0.0
     va, vb = a.value * scale_a, b.value * scale_b
-    relative = RELATIVE * max(abs(va), abs(vb))
+    larger = max(abs(va), abs(vb))
     sa, sb = step(a), step(b)
     if sa is None or sb is None:
-        return relative
-    return min(relative, max(sa * abs(scale_a), sb * abs(scale_b)) / 2)
+        return RELATIVE * larger
+    fine, coarse = sorted((sa * abs(scale_a), sb * abs(scale_b)))
+    # A qualified figure ("almost 10,000") has its own range; rounding does not widen it.
+    if coarse > fine and a.qualifier is b.qualifier is Qualifier.exact:
+        return min(coarse / 2, ROUNDED * larger)
+    return min(coarse / 2, RELATIVE * larger)
