@@ -283,7 +283,11 @@ class Comparison(Model):
 
     articles: list[ArticleResult]
     clusters: list[Cluster]
-    summary: str = Field(description="The cross-article brief; leads with what all agree on.")
+    summary: str = Field(
+        description="The cross-article brief; leads with what all agree on. A disputed figure "
+        "or date is followed by the other outlets' values in square brackets: "
+        "'the $1 trillion [centre: $1.2 trillion] bill'."
+    )
     omissions: list[Omission]
     engine: EngineInfo
     usage: Usage = Field(default_factory=Usage)

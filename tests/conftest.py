@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,14 @@ def make_article(text: str, n: int = 1, outlet: str | None = None) -> Article:
     return article_from_input(
         ArticleInput(text=text, outlet=outlet or f"outlet-{n}"), article_id=f"a{n}", source=f"t{n}"
     )
+
+
+# The brief's editorial notes after a disputed figure: " [outlet-2: $1.2 trillion]".
+BRIEF_NOTE = re.compile(r" \[([^\[\]:]+): ([^\[\]]+)\]")
+
+
+def brief_without_notes(brief: str) -> str:
+    return BRIEF_NOTE.sub("", brief)
 
 
 def run_compare(texts: Sequence[str], max_words: int = 75) -> Comparison:

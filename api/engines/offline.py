@@ -1,22 +1,31 @@
 """The offline engine: deterministic heuristics, no network, no key.
 
 It is the embedded default, so a new user gets a real comparison at once. Summaries
-and the brief are extractive; claims come from api.claims; the judge applies the
-alignment rules at a middle threshold to the pairs that were left ambiguous.
+and the brief are extractive (the brief notes the other side of a disputed figure);
+claims come from api.claims; the judge applies the alignment rules at a middle
+threshold to the pairs that were left ambiguous.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from api import alignment, extractive
 from api.claims import extract_claims
 from api.engines.base import BriefRequest, CandidatePair, Verdict
-from api.models import Article, ArticleAnalysis, Claim, EngineInfo, Usage
+from api.models import (
+    Article,
+    ArticleAnalysis,
+    Claim,
+    Conflict,
+    ConflictKind,
+    EngineInfo,
+    Usage,
+)
 from api.sentences import SentenceIndex
 
-ALGORITHM = "parallax-offline-2"
+ALGORITHM = "parallax-offline-3"
 
 
 class OfflineEngine:
@@ -57,21 +66,47 @@ class OfflineEngine:
 
         total = max(len(request.articles) - 1, 1)
         support: dict[str, float] = {}
-        contested: set[str] = set()
+        withheld: set[str] = set()
+        notes: dict[str, list[tuple[str, str]]] = {}
+        label = {a.id: a.outlet or a.id for a in request.articles}
         for cluster in request.clusters:
             sentences = {sentence_of(request.claims[c]) for c in cluster.claims}
             if cluster.conflict is not None:
-                # Only the sentences that state a side; one that reports the fact
-                # without a value of its own ("the vote was delayed") may still lead.
-                contested.update(
-                    sentence_of(request.claims[v.claim_id])
-                    for v in cluster.conflict.values
-                    if v.value is not None
-                )
+                _contested(cluster.conflict, request, sentence_of, label, withheld, notes)
             if len(cluster.articles) > 1:
                 share = (len(cluster.articles) - 1) / total
                 for sentence in sentences:
                     support[sentence] = max(support.get(sentence, 0.0), share)
         return extractive.brief(
-            [a.text for a in request.articles], request.max_words, support, contested
+            [a.text for a in request.articles],
+            request.max_words,
+            support,
+            withheld,
+            {s: n for s, n in notes.items() if s not in withheld},  # a denial outranks a note
         )
+
+
+def _contested(
+    conflict: Conflict,
+    request: BriefRequest,
+    sentence_of: Callable[[Claim], str],
+    label: Mapping[str, str],
+    withheld: set[str],
+    notes: dict[str, list[tuple[str, str]]],
+) -> None:
+    """The sentences that state a side of ``conflict``: a figure or date is shown with
+    what the other outlets give instead; a denial or a speaker in dispute is withheld.
+    A sentence that reports the fact without a value of its own may still lead."""
+    stated = [(v.article_id, v.claim_id, v.value) for v in conflict.values if v.value]
+    figure = conflict.kind in (ConflictKind.quantity, ConflictKind.date)
+    for article_id, claim_id, value in stated:
+        sentence = sentence_of(request.claims[claim_id])
+        others: dict[str, str] = {}  # the first distinct value of each other article
+        for other, _, theirs in stated:
+            if other != article_id and theirs.lower() != value.lower():
+                others.setdefault(other, theirs)
+        if figure and others and value in sentence:
+            note = "; ".join(f"{label[aid]}: {v}" for aid, v in others.items())
+            notes.setdefault(sentence, []).append((value, note))
+        else:
+            withheld.add(sentence)
