@@ -15,7 +15,11 @@ on one topic. A logistic model weighs a few cheap signals of a pair:
 - centrality: a claim close to everything the other outlets say is about the main
   event, not background;
 - size: the longer two articles are, the smaller the share of their claim pairs that
-  share a fact (the prior shifts; see ``_SIZE_FLOOR``).
+  share a fact (the prior shifts; see ``_SIZE_FLOOR``);
+- spelling: Jaccard of character 4-grams, which sees "refused" / "refusing" and
+  "Kentucky's" / "Kentucky" that whole words miss;
+- ledes: both claims among their article's first two (headline and lede);
+- quotation: one claim quotes someone and the other does not.
 
 The weights were fitted on the labelled real coverage in ``align-dev.jsonl`` (40
 events, 1,142 claim pairs; ``bench/fit_alignment.py`` re-derives them). They are global
@@ -33,6 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from api.chargrams import Bitsets, bitsets, jaccard
 from api.embeddings import Vectors, embed, pair_cosines
 from api.models import Claim
 from api.terms import STOPWORDS
@@ -49,15 +54,21 @@ FEATURES = (
     "centrality",
     "min_centrality",
     "article_size",
+    "char_grams",
+    "ledes",
+    "one_quoted",
 )
 # Fitted by bench/fit_alignment.py on align-dev.jsonl (standardized features, L2 = 1).
-_MEAN = np.array([0.3502, 0.0858, 0.1062, 0.3457, 0.0978, 0.0232, 0.2546, 0.3502, 0.2931, 1.3159])
-_SCALE = np.array([0.2175, 0.1108, 0.1211, 0.3231, 0.208, 0.1113, 0.3575, 0.1482, 0.1653, 0.206])
-_WEIGHTS = np.array(
-    [0.0935, 1.2459, -0.9354, 0.8486, -0.0461, 0.6629, 0.4714, 0.0701, 0.5336, -0.3083]
-)
-_BIAS = 0.296
-MODEL = "parallax-align-2"
+# fmt: off
+_MEAN = np.array([0.3502, 0.0858, 0.1062, 0.3457, 0.0978, 0.0232, 0.2546, 0.3502, 0.2931,
+                  1.3159, 0.092, 0.4168, 0.1576])
+_SCALE = np.array([0.2175, 0.1108, 0.1211, 0.3231, 0.208, 0.1113, 0.3575, 0.1482, 0.1653,
+                   0.206, 0.0883, 0.493, 0.3644])
+_WEIGHTS = np.array([-0.062, 1.1444, -1.6081, 0.7561, -0.1392, 0.5636, 0.3651, 0.2544,
+                     0.3433, -0.1707, 1.1975, 0.463, -0.1436])
+# fmt: on
+_BIAS = 0.3649
+MODEL = "parallax-align-3"
 # The labelled articles are snippets of about three claims. Longer articles have
 # proportionally fewer related pairs (a claim restates a fact or two of the other
 # article, not a share of it), which ``article_size`` learns; below the snippets'
@@ -67,6 +78,7 @@ UNLIKE_BELOW = 0.2  # embedding cosine under which two claims mean unlike things
 
 _NAME = re.compile(r"\b[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
 _FIGURE = re.compile(r"\d(?:[\d,.]*\d)?")
+_QUOTE_MARK = re.compile(r'["“”]')
 
 Matrix = npt.NDArray[np.float64]
 
@@ -83,6 +95,8 @@ class ClaimSignals:
     position: list[int]  # index of the claim within its article
     size: list[int]  # how many claims its article has
     centrality: npt.NDArray[np.float32]
+    grams: Bitsets  # character 4-grams (api.chargrams)
+    quoted: list[bool]
 
 
 def signals(claims: Sequence[Claim]) -> ClaimSignals:
@@ -101,6 +115,8 @@ def signals(claims: Sequence[Claim]) -> ClaimSignals:
         position=position,
         size=[seen[c.article_id] for c in claims],
         centrality=_centrality(claims, vectors),
+        grams=bitsets([c.text for c in claims]),
+        quoted=[bool(_QUOTE_MARK.search(c.text)) for c in claims],
     )
 
 
@@ -142,6 +158,11 @@ def features(s: ClaimSignals, pairs: Sequence[tuple[int, int]]) -> Matrix:
     x[:, 8] = np.minimum(cen_l, cen_r)
     sizes = np.asarray(s.size, dtype=np.float64)
     x[:, 9] = np.maximum(np.log(sizes[left] * sizes[right]) / 2, _SIZE_FLOOR)
+    x[:, 10] = jaccard(s.grams, both)
+    lede = np.asarray(s.position) <= 1
+    x[:, 11] = lede[left] & lede[right]
+    quoted = np.asarray(s.quoted)
+    x[:, 12] = quoted[left] != quoted[right]
     return x
 
 
