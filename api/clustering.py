@@ -31,12 +31,14 @@ import heapq
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
-from api.alignment import CONFLICT_MIN, Decision, conflict_of
+from api.alignment import CONFLICT_MIN, LINK, Decision, conflict_of
 from api.engines.base import Relation
 from api.models import Claim, Cluster, ClusterStatus, Omission
 
 UNIQUE_BELOW = 0.14
-OMIT_BELOW = 0.3
+# An article states none of a cluster when none of its claims scores as a link would
+# with any member: a closer claim, linked or not, may state part of it.
+OMIT_BELOW = LINK
 _RANK = {
     ClusterStatus.consensus: 0,
     ClusterStatus.conflict: 1,

@@ -170,7 +170,7 @@ def make_comparison() -> Comparison:
             name="offline",
             model="offline-1",
             prompt_versions={"brief": "v2"},
-            alignment="parallax-align-2 (wordllama l2_supercat_256)",
+            alignment="parallax-align-3 (wordllama l2_supercat_256)",
         ),
         usage=Usage(article_tokens=321, prompt_tokens=45, completion_tokens=6, llm_calls=1),
         errors=[
@@ -240,7 +240,7 @@ def test_markdown_unique_omitted_errors_footer() -> None:
     footer = md.split("\n---\n")[-1]
     for part in (
         "offline, model offline-1",
-        "Alignment: parallax-align-2 (wordllama l2\\_supercat\\_256)",  # Markdown-escaped
+        "Alignment: parallax-align-3 (wordllama l2\\_supercat\\_256)",  # Markdown-escaped
         "brief v2",
         "321 article tokens",
         "45 prompt",
