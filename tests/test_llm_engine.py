@@ -367,3 +367,61 @@ def test_cost_comes_from_the_price_table(fake: FakeLLM, tmp_path: Path) -> None:
     engine = LLMEngine(llm_settings(tmp_path, llm_prices=prices))
     analyze(engine, make_article(TEXT))
     assert engine.usage.cost_usd == pytest.approx((100 * 1.0 + 10 * 10.0) / 1e6)
+
+
+def test_the_sdk_is_loaded_in_a_worker_thread_while_the_loop_runs_on(
+    fake: FakeLLM, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import api.llm.client
+
+    real = api.llm.client.make_client
+    ticked = threading.Event()
+    built_in: list[threading.Thread] = []
+
+    def slow_make_client(settings: Any) -> Any:
+        built_in.append(threading.current_thread())
+        # Run on the loop, this wait would starve the ticker below and time out.
+        assert ticked.wait(10), "the event loop stalled while the SDK was loading"
+        return real(settings)
+
+    monkeypatch.setattr(api.llm.client, "make_client", slow_make_client)
+
+    async def main() -> Any:
+        async def ticker() -> None:
+            await asyncio.sleep(0)
+            ticked.set()
+
+        analysis, _ = await asyncio.gather(
+            LLMEngine(llm_settings(tmp_path)).analyze(make_article(TEXT), 40), ticker()
+        )
+        return analysis
+
+    result = asyncio.run(main())
+    assert result.claims and len(fake.requests) == 1
+    assert built_in and built_in[0] is not threading.main_thread()
+
+
+def test_one_client_is_built_for_all_concurrent_calls(
+    fake: FakeLLM, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import api.llm.client
+
+    real = api.llm.client.make_client
+    built: list[Any] = []
+
+    def counted_make_client(settings: Any) -> Any:
+        built.append(real(settings))
+        return built[-1]
+
+    monkeypatch.setattr(api.llm.client, "make_client", counted_make_client)
+    engine = LLMEngine(llm_settings(tmp_path))
+    articles = [make_article(TEXT, i) for i in range(1, 4)]
+
+    async def main() -> None:
+        await asyncio.gather(*(engine.analyze(a, 40) for a in articles))
+        await engine.analyze(make_article(TEXT, 4), 40)
+
+    asyncio.run(main())
+    assert len(fake.requests) == 4 and len(built) == 1

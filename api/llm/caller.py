@@ -12,9 +12,12 @@ call.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -43,6 +46,7 @@ if TYPE_CHECKING:  # the SDK is imported when the first request is sent, not bef
     from api.llm.client import ChatReply, Client
 
 R = TypeVar("R", bound=BaseModel)
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 # Chat formatting costs a few tokens per message on top of the contents.
@@ -90,7 +94,7 @@ class Caller:
         self.negotiator = Negotiator(
             settings.llm_base_url, self.model, None if forced == "auto" else forced, cache
         )
-        self._client: Client | None = None
+        self._client: Future[Client] | None = None
         self.policy = RetryPolicy(
             settings.llm_max_attempts,
             settings.llm_retry_base_seconds,
@@ -213,13 +217,27 @@ class Caller:
             )
         return parsed
 
-    def _sdk(self) -> Client:
-        """The SDK's client, imported and built on first use."""
-        from api.llm.client import make_client
+    def start_client(self) -> None:
+        """Start importing the SDK and building its client in a worker thread, once.
 
+        The import is ~0.6 s of CPU: run on the event loop it would stall every other
+        task of the process (the HTTP service's requests, the other articles' cache
+        lookups and request building) until it is done."""
         if self._client is None:
-            self._client = make_client(self.settings)
-        return self._client
+            settings = self.settings
+
+            def load() -> Client:
+                from api.llm.client import make_client
+
+                return make_client(settings)
+
+            self._client = in_thread(load, "parallax-llm-client")
+
+    async def _sdk(self) -> Client:
+        """The SDK's client, imported and built on first use, off the event loop."""
+        self.start_client()
+        assert self._client is not None
+        return await asyncio.wrap_future(self._client)
 
     async def _send(self, body: dict[str, Any], tokens: int, spent: list[int], mode: Mode) -> str:
         if not self.fits(tokens):
@@ -234,10 +252,9 @@ class Caller:
             self.settings.llm_max_in_flight, self.settings.llm_tokens_per_minute
         )
         cost = tokens + self.settings.llm_max_output_tokens
+        client = await self._sdk()
 
-        from api.llm.client import chat
-
-        client = self._sdk()
+        from api.llm.client import chat  # loaded by _sdk's thread: a dictionary lookup
 
         async def attempt() -> ChatReply:
             async with limiter.slot(cost):
@@ -275,6 +292,23 @@ class Caller:
         if answer.finish_reason == "content_filter":
             raise LLMRefused("the reply was withheld by the content filter", **evidence)
         return answer.content or ""
+
+
+def in_thread(work: Callable[[], T], name: str) -> Future[T]:
+    """``work()`` run in a new daemon thread; its result (or exception) in a future that
+    any event loop can await (``asyncio.wrap_future``), this one or a later one."""
+    future: Future[T] = Future()
+
+    def run() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(work())
+        except BaseException as exc:  # handed to whoever awaits the future
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return future
 
 
 def validate(reply: type[R], content: str, context: dict[str, Any] | None) -> R:
