@@ -425,3 +425,41 @@ def test_one_client_is_built_for_all_concurrent_calls(
 
     asyncio.run(main())
     assert len(fake.requests) == 4 and len(built) == 1
+
+
+def test_work_given_while_waiting_runs_in_a_worker_thread_once_a_request_is_sent(
+    fake: FakeLLM, tmp_path: Path
+) -> None:
+    import threading
+
+    ran: list[threading.Thread] = []
+    done = threading.Event()
+
+    def work() -> None:
+        ran.append(threading.current_thread())
+        done.set()
+
+    settings = llm_settings(tmp_path, cache=True)
+    engine = LLMEngine(settings)
+    engine.caller.settle_seconds = 0  # the scripted replies come at once
+    engine.while_waiting(work)
+    analyze(engine, make_article(TEXT))
+    assert done.wait(10) and len(fake.requests) == 1
+    assert len(ran) == 1 and ran[0] is not threading.main_thread()
+
+    # Every reply from the cache: nothing is sent, so nothing is waited on.
+    cached = LLMEngine(settings)
+    cached.while_waiting(work)
+    analyze(cached, make_article(TEXT))
+    assert len(fake.requests) == 1 and len(ran) == 1 and cached.caller._waiting == [work]
+
+
+def test_compare_loads_the_embeddings_while_the_llm_engine_waits(
+    fake: FakeLLM, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api import embeddings
+
+    given: list[Any] = []
+    monkeypatch.setattr(LLMEngine, "while_waiting", lambda self, work: given.append(work))
+    run_compare(LLMEngine(llm_settings(tmp_path)), [make_article(TEXT, 1), make_article(TEXT, 2)])
+    assert given == [embeddings.preload]

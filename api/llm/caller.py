@@ -83,6 +83,10 @@ def count_request(body: dict[str, Any]) -> int:
 
 
 class Caller:
+    # How long after the first requests go out the work that fills their wait starts
+    # (see while_waiting): time for the loop to write them.
+    settle_seconds = 0.01
+
     def __init__(self, settings: Settings, meter: Meter, cache: ReplyStore | None) -> None:
         if settings.llm_model is None:
             raise ValueError("settings.llm_model is required")
@@ -101,6 +105,8 @@ class Caller:
             settings.llm_retry_max_seconds,
         )
         self.deadline: Deadline | None = None
+        self._waiting: list[Callable[[], object]] = []
+        self._loading = 0  # calls waiting for the SDK's client
 
     # -----------------------------------------------------------------------------
     # Building
@@ -233,6 +239,14 @@ class Caller:
 
             self._client = in_thread(load, "parallax-llm-client")
 
+    def while_waiting(self, work: Callable[[], object]) -> None:
+        """Run ``work`` in a worker thread once the first requests are in flight: CPU
+        work that then fills the wait for their replies instead of following it, and
+        does not hold up the requests (under the GIL, work started with them would).
+        Never, if everything is answered from the cache; dropped if the event loop
+        ends first (the work must be an optimisation, done again where it is needed)."""
+        self._waiting.append(work)
+
     async def _sdk(self) -> Client:
         """The SDK's client, imported and built on first use, off the event loop."""
         self.start_client()
@@ -252,12 +266,22 @@ class Caller:
             self.settings.llm_max_in_flight, self.settings.llm_tokens_per_minute
         )
         cost = tokens + self.settings.llm_max_output_tokens
-        client = await self._sdk()
+        self._loading += 1
+        try:
+            client = await self._sdk()
+        finally:
+            self._loading -= 1
 
         from api.llm.client import chat  # loaded by _sdk's thread: a dictionary lookup
 
         async def attempt() -> ChatReply:
             async with limiter.slot(cost):
+                if self._waiting and not self._loading:
+                    # Every call that waited for the SDK is on its way: the work starts
+                    # once they had a moment to write their requests (on the loop, not
+                    # fighting it for the GIL), and fills the wait for the replies.
+                    work, self._waiting = self._waiting, []
+                    asyncio.get_running_loop().call_later(self.settle_seconds, _start, work)
                 timeout = max(min(self.settings.llm_timeout_seconds, deadline.remaining()), 0.001)
                 return await chat(client, body, timeout)
 
@@ -292,6 +316,11 @@ class Caller:
         if answer.finish_reason == "content_filter":
             raise LLMRefused("the reply was withheld by the content filter", **evidence)
         return answer.content or ""
+
+
+def _start(work: list[Callable[[], object]]) -> None:
+    for one in work:
+        in_thread(one, "parallax-while-waiting")
 
 
 def in_thread(work: Callable[[], T], name: str) -> Future[T]:
