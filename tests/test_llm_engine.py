@@ -463,3 +463,27 @@ def test_compare_loads_the_embeddings_while_the_llm_engine_waits(
     monkeypatch.setattr(LLMEngine, "while_waiting", lambda self, work: given.append(work))
     run_compare(LLMEngine(llm_settings(tmp_path)), [make_article(TEXT, 1), make_article(TEXT, 2)])
     assert given == [embeddings.preload]
+
+
+def test_the_sdk_is_imported_with_the_gc_paused_then_frozen() -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    script = """
+import gc, sys
+from api.llm.caller import import_client_module
+assert "openai" not in sys.modules
+frozen = gc.get_freeze_count()
+import_client_module()
+assert "openai" in sys.modules and gc.isenabled()
+assert gc.get_freeze_count() > frozen + 10_000, gc.get_freeze_count()
+gc.disable()
+import_client_module()  # already imported: nothing to do, and the GC left as it was
+assert not gc.isenabled()
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
