@@ -13,6 +13,7 @@ downloads off makes it load the files inside the wheel, or fail loudly.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,6 +52,13 @@ def _model() -> Any:
                     f"cannot load the embedding model bundled with wordllama: {exc}", source=MODEL
                 ) from exc
         return _loaded[0]
+
+
+def preload() -> None:
+    """Load the model now (a warm-up while the process waits on something else); a
+    failure is left for the first :func:`embed` to raise where it is handled."""
+    with contextlib.suppress(EngineUnavailable):
+        _model()
 
 
 def embed(texts: Sequence[str]) -> Vectors:

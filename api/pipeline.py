@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 from api import alignment, clustering, embeddings, pairscore
 from api.blocking import Matcher
-from api.engines.base import BriefRequest, CandidatePair, Engine
+from api.engines.base import BriefRequest, CandidatePair, Engine, WaitsOnNetwork
 from api.errors import EngineError, ParallaxError, UsageError
 from api.models import (
     Article,
@@ -77,6 +77,10 @@ async def compare(
         timings[stage] = round((now - clock) * 1000, 2)
         clock = now
 
+    if isinstance(engine, WaitsOnNetwork):
+        # The alignment's embedding model (~0.2 s of CPU) loads while the engine waits
+        # for its replies rather than after them; without a wait, it loads at blocking.
+        engine.while_waiting(embeddings.preload)
     results, failures = await _analyze_all(articles, engine, summary_max_words, progress)
     if len(results) < 2:
         raise EngineError(

@@ -111,7 +111,13 @@ class Settings(BaseSettings):
         "forced: json_schema, json_object_schema (the schema in response_format.schema, "
         "as llama-cpp-python reads it) or json_object (the schema in the instructions).",
     )
-    llm_judge_batch_size: int = Field(20, ge=1, le=200, description="Candidate pairs per call.")
+    llm_judge_batch_size: int = Field(
+        20,
+        ge=1,
+        le=200,
+        description="Candidate pairs per call; more when that many calls would not all be "
+        "in flight at once (up to what the output budget holds).",
+    )
     llm_prices: dict[str, Price] = Field(
         default_factory=dict,
         description='Price table, JSON: {"model": {"input": 0.15, "output": 0.6}} per 1M tokens.',

@@ -130,6 +130,24 @@ def test_judge_batches_are_no_larger_than_their_verdicts_fit(fake: FakeLLM, tmp_
     assert [len(batch) for batch, _ in engine.judging.batches(pairs)] == [3, 3, 1]
 
 
+def test_judge_batches_grow_so_that_all_are_in_flight_at_once(
+    fake: FakeLLM, tmp_path: Path
+) -> None:
+    text = " ".join(SENTENCE.format(n=n) for n in range(3))
+    claims = asyncio.run(LLMEngine(llm_settings(tmp_path)).analyze(make_article(text), 20)).claims
+    pairs = [CandidatePair(claims[i % 3], claims[(i + 1) % 3], 0.5) for i in range(7)]
+    # 3 batches of 3 with 2 slots would be two round trips: 2 batches of 4 and 3 are one.
+    wide = LLMEngine(llm_settings(tmp_path, llm_judge_batch_size=3, llm_max_in_flight=2))
+    assert [len(batch) for batch, _ in wide.judging.batches(pairs)] == [4, 3]
+    # ... but never past what the output budget holds (200 tokens: 3 verdicts).
+    tight = LLMEngine(
+        llm_settings(
+            tmp_path, llm_judge_batch_size=3, llm_max_in_flight=2, llm_max_output_tokens=200
+        )
+    )
+    assert [len(batch) for batch, _ in tight.judging.batches(pairs)] == [3, 3, 1]
+
+
 def test_a_re_ask_under_quote_choices_is_counted_without_them(
     fake: FakeLLM, tmp_path: Path
 ) -> None:

@@ -367,3 +367,123 @@ def test_cost_comes_from_the_price_table(fake: FakeLLM, tmp_path: Path) -> None:
     engine = LLMEngine(llm_settings(tmp_path, llm_prices=prices))
     analyze(engine, make_article(TEXT))
     assert engine.usage.cost_usd == pytest.approx((100 * 1.0 + 10 * 10.0) / 1e6)
+
+
+def test_the_sdk_is_loaded_in_a_worker_thread_while_the_loop_runs_on(
+    fake: FakeLLM, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import api.llm.client
+
+    real = api.llm.client.make_client
+    ticked = threading.Event()
+    built_in: list[threading.Thread] = []
+
+    def slow_make_client(settings: Any) -> Any:
+        built_in.append(threading.current_thread())
+        # Run on the loop, this wait would starve the ticker below and time out.
+        assert ticked.wait(10), "the event loop stalled while the SDK was loading"
+        return real(settings)
+
+    monkeypatch.setattr(api.llm.client, "make_client", slow_make_client)
+
+    async def main() -> Any:
+        async def ticker() -> None:
+            await asyncio.sleep(0)
+            ticked.set()
+
+        analysis, _ = await asyncio.gather(
+            LLMEngine(llm_settings(tmp_path)).analyze(make_article(TEXT), 40), ticker()
+        )
+        return analysis
+
+    result = asyncio.run(main())
+    assert result.claims and len(fake.requests) == 1
+    assert built_in and built_in[0] is not threading.main_thread()
+
+
+def test_one_client_is_built_for_all_concurrent_calls(
+    fake: FakeLLM, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import api.llm.client
+
+    real = api.llm.client.make_client
+    built: list[Any] = []
+
+    def counted_make_client(settings: Any) -> Any:
+        built.append(real(settings))
+        return built[-1]
+
+    monkeypatch.setattr(api.llm.client, "make_client", counted_make_client)
+    engine = LLMEngine(llm_settings(tmp_path))
+    articles = [make_article(TEXT, i) for i in range(1, 4)]
+
+    async def main() -> None:
+        await asyncio.gather(*(engine.analyze(a, 40) for a in articles))
+        await engine.analyze(make_article(TEXT, 4), 40)
+
+    asyncio.run(main())
+    assert len(fake.requests) == 4 and len(built) == 1
+
+
+def test_work_given_while_waiting_runs_in_a_worker_thread_once_a_request_is_sent(
+    fake: FakeLLM, tmp_path: Path
+) -> None:
+    import threading
+
+    ran: list[threading.Thread] = []
+    done = threading.Event()
+
+    def work() -> None:
+        ran.append(threading.current_thread())
+        done.set()
+
+    settings = llm_settings(tmp_path, cache=True)
+    engine = LLMEngine(settings)
+    engine.caller.settle_seconds = 0  # the scripted replies come at once
+    engine.while_waiting(work)
+    analyze(engine, make_article(TEXT))
+    assert done.wait(10) and len(fake.requests) == 1
+    assert len(ran) == 1 and ran[0] is not threading.main_thread()
+
+    # Every reply from the cache: nothing is sent, so nothing is waited on.
+    cached = LLMEngine(settings)
+    cached.while_waiting(work)
+    analyze(cached, make_article(TEXT))
+    assert len(fake.requests) == 1 and len(ran) == 1 and cached.caller._waiting == [work]
+
+
+def test_compare_loads_the_embeddings_while_the_llm_engine_waits(
+    fake: FakeLLM, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api import embeddings
+
+    given: list[Any] = []
+    monkeypatch.setattr(LLMEngine, "while_waiting", lambda self, work: given.append(work))
+    run_compare(LLMEngine(llm_settings(tmp_path)), [make_article(TEXT, 1), make_article(TEXT, 2)])
+    assert given == [embeddings.preload]
+
+
+def test_the_sdk_is_imported_with_the_gc_paused_then_frozen() -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    script = """
+import gc, sys
+from api.llm.caller import import_client_module
+assert "openai" not in sys.modules
+frozen = gc.get_freeze_count()
+import_client_module()
+assert "openai" in sys.modules and gc.isenabled()
+assert gc.get_freeze_count() > frozen + 10_000, gc.get_freeze_count()
+gc.disable()
+import_client_module()  # already imported: nothing to do, and the GC left as it was
+assert not gc.isenabled()
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr

@@ -7,10 +7,10 @@ hand it a fake engine and the HTTP/CLI layers never know which one runs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from api.models import Article, ArticleAnalysis, Claim, Cluster, EngineInfo, Usage
 
@@ -63,4 +63,15 @@ class Engine(Protocol):
 
     async def brief(self, request: BriefRequest) -> str:
         """Cross-article summary that leads with what the outlets agree on."""
+        ...
+
+
+@runtime_checkable
+class WaitsOnNetwork(Protocol):
+    """An engine whose analysis waits on the network (optional: the pipeline checks)."""
+
+    def while_waiting(self, work: Callable[[], object]) -> None:
+        """Run ``work`` in a worker thread once this engine's first requests are in
+        flight, so that CPU work the pipeline needs later fills the wait instead of
+        following it; never, if the engine sends nothing."""
         ...

@@ -14,7 +14,7 @@ listed in the result's errors, never an analysed article with nothing in it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from api.engines.base import BriefRequest, CandidatePair, Verdict
 from api.engines.offline import OfflineEngine
@@ -58,6 +58,9 @@ class LLMEngine:
     @property
     def usage(self) -> Usage:
         return self.meter.snapshot()
+
+    def while_waiting(self, work: Callable[[], object]) -> None:
+        self.caller.while_waiting(work)
 
     async def analyze(self, article: Article, max_words: int) -> ArticleAnalysis:
         try:

@@ -8,7 +8,8 @@ attempts never multiply.
 
 Importing ``openai`` costs most of a second, so nothing imports this module until a
 request is actually sent: a comparison answered from the cache, ``--dry-run`` and the
-offline engine never pay for it.
+offline engine never pay for it. The caller imports it (and builds the client) in a
+worker thread, so the import never stalls the event loop.
 """
 
 from __future__ import annotations

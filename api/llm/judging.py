@@ -2,10 +2,12 @@
 
 Judge: the ambiguous candidate pairs (blocking keeps a few partners per claim, so
 their number grows linearly with the claims) go out in batches of
-``llm_judge_batch_size`` (fewer when the verdicts would not fit the output budget),
-all batches at once; a batch too large for the window is halved. A batch whose reply
-is still invalid or cut off is judged by the fallback (the offline heuristics), so one
-bad reply costs its pairs' finesse, not the comparison. Brief: one call over the
+``llm_judge_batch_size`` (fewer when the verdicts would not fit the output budget;
+more when that many batches would not all be in flight at once, so that judging
+stays one round trip), all batches at once; a batch too large for the window is
+halved. A batch whose reply is still invalid or cut off is judged by the fallback
+(the offline heuristics), so one bad reply costs its pairs' finesse, not the
+comparison. Brief: one call over the
 clusters; each sentence must cite the clusters it states, and a sentence that shares
 too little with what it cites is dropped.
 """
@@ -92,7 +94,11 @@ class Judge:
     ) -> list[tuple[Sequence[CandidatePair], Request]]:
         settings = self.caller.settings
         fit = (settings.llm_max_output_tokens - _REPLY_FRAME_TOKENS) // VERDICT_TOKENS
-        size = max(1, min(settings.llm_judge_batch_size, fit))
+        # More pairs a call than the setting when that many calls would not all be in
+        # flight at once: the calls past the limit would wait for a slot, a second
+        # round trip on the critical path. Never more than the output budget holds.
+        one_wave = -(-len(pairs) // settings.llm_max_in_flight)
+        size = max(1, min(max(settings.llm_judge_batch_size, one_wave), fit))
         todo = [pairs[i : i + size] for i in range(0, len(pairs), size)]
         out: list[tuple[Sequence[CandidatePair], Request]] = []
         while todo:
