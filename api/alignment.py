@@ -95,6 +95,8 @@ def _clashing_quantities(a: Claim, b: Claim) -> tuple[Quantity, Quantity] | None
     the second figure, while a claim that adds a figure of its own ("from 3.6%") does
     not clash with the other's unrelated one.
     """
+    if not a.quantities or not b.quantities:  # most pairs: nothing to clash, no sets built
+        return None
     for key in sorted({_kind_of(q) for q in a.quantities} & {_kind_of(q) for q in b.quantities}):
         left = [q for q in a.quantities if _kind_of(q) == key]
         right = [q for q in b.quantities if _kind_of(q) == key]
