@@ -46,6 +46,25 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
 )
 _CUE_FALLBACK = re.compile(r"\b(according to|reported by)\b")
 
+
+def _trie(words: list[str]) -> str:
+    """A regex matching exactly ``words``, as a prefix tree: the engine tries one branch
+    per letter instead of every word at every position."""
+    branches: dict[str, list[str]] = {}
+    for word in words:
+        if word:
+            branches.setdefault(word[0], []).append(word[1:])
+    if not branches:
+        return ""
+    alts = [re.escape(ch) + _trie(rest) for ch, rest in sorted(branches.items())]
+    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    return f"(?:{body})?" if "" in words else body
+
+
+# Every pattern above (and the pronoun fallback below) needs one of these words; most
+# sentences have none, and one scan for them spares the six name patterns.
+_ANY_CUE = re.compile(rf"\b{_trie(_VERBS.split('|'))}\b|according to", re.IGNORECASE)
+
 # Capitalized words that start sentences but never name a source.
 _NOT_SOURCES = frozenset(
     [
@@ -196,6 +215,8 @@ def find_attribution(text: str, previous: Attribution | None = None) -> Attribut
         # Attributions sit near a sentence's ends; scanning only there keeps a
         # megabyte-long "sentence" from making the name patterns backtrack for minutes.
         text = text[:_ATTRIBUTION_WINDOW] + " … " + text[-_ATTRIBUTION_WINDOW:]
+    if _ANY_CUE.search(text) is None:
+        return None
     for pattern in _PATTERNS:
         for match in pattern.finditer(text):
             source = _clean_source(match.group("src"))
