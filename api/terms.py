@@ -272,16 +272,21 @@ def _cached_terms(text: str) -> tuple[str, ...]:
 
 
 def _content_terms(text: str) -> list[str]:
-    out: list[str] = []
-    for w in words(text):
-        if w[0].isdigit() or w in _NUMBER_WORDS:
-            continue
-        if "'" in w:
-            w = w.split("'")[0]  # "ukraine's" -> "ukraine"
-        if len(w) < 2 or w in STOPWORDS:
-            continue
-        out.append(stem(w))
-    return out
+    return [term for term in map(_term, _WORD.findall(text)) if term]
+
+
+@lru_cache(maxsize=65_536)
+def _term(token: str) -> str:
+    """A word token's content term, or "" when it is not one (a figure, a stopword).
+    Per distinct token, once: a text is a few hundred tokens of a few thousand words."""
+    w = token.lower().replace("’", "'")
+    if w[0].isdigit() or w in _NUMBER_WORDS:
+        return ""
+    if "'" in w:
+        w = w.split("'")[0]  # "ukraine's" -> "ukraine"
+    if len(w) < 2 or w in STOPWORDS:
+        return ""
+    return stem(w)  # never "": stem strips a suffix only from a word 4 letters longer
 
 
 def word_count(text: str) -> int:
