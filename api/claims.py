@@ -183,7 +183,9 @@ def _clauses(text: str, sentence: Span) -> Iterator[Span]:
 def _claim(article: Article, span: Span, n: int, last: Attribution | None) -> Claim:
     quote = span.of(article.text)
     read = _read_cached(quote) if len(quote) <= _CACHED_CHARS else _read(quote)
-    attribution = read.named if read.named is not None else (last if read.pronoun else None)
+    # A copy of the source it names: the cached reading serves every request.
+    named = read.named.model_copy() if read.named is not None else None
+    attribution = named if named is not None else (last if read.pronoun else None)
     if read.quoted and attribution is not None:
         kind = ClaimKind.quote
     elif read.opinion:
