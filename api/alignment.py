@@ -99,9 +99,11 @@ def _clashing_quantities(a: Claim, b: Claim) -> tuple[Quantity, Quantity] | None
     the second figure, while a claim that adds a figure of its own ("from 3.6%") does
     not clash with the other's unrelated one.
     """
-    for key in sorted({_kind_of(q) for q in a.quantities} & {_kind_of(q) for q in b.quantities}):
-        left = [q for q in a.quantities if _kind_of(q) == key]
-        right = [q for q in b.quantities if _kind_of(q) == key]
+    if not a.quantities or not b.quantities:  # most pairs: nothing to clash, no sets built
+        return None
+    lefts, rights = _by_kind(a.quantities), _by_kind(b.quantities)
+    for key in sorted(lefts.keys() & rights.keys()):
+        left, right = lefts[key], rights[key]
         if len(left) != len(right):
             continue
         for qa in list(left):
@@ -114,6 +116,14 @@ def _clashing_quantities(a: Claim, b: Claim) -> tuple[Quantity, Quantity] | None
                 if compatible(qa, qb) is False and _same_setting(a, qa, b, qb):
                     return qa, qb
     return None
+
+
+def _by_kind(quantities: Sequence[Quantity]) -> dict[tuple[str, str], list[Quantity]]:
+    """The figures of each kind and unit, in order: each figure's kind read once."""
+    out: dict[tuple[str, str], list[Quantity]] = {}
+    for q in quantities:
+        out.setdefault(_kind_of(q), []).append(q)
+    return out
 
 
 def _kind_of(q: Quantity) -> tuple[str, str]:

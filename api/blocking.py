@@ -27,15 +27,14 @@ from __future__ import annotations
 import re
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
 
-from api.embeddings import pair_cosines
 from api.engines.base import CandidatePair
 from api.models import Claim
-from api.pairscore import UNLIKE_BELOW, ClaimSignals, score, signals
+from api.pairscore import UNLIKE_BELOW, ClaimSignals, cosines, score, signals
 
 FLOOR = 0.02  # below this probability a pair is not kept at all
 EXHAUSTIVE = 60_000  # cross-article pairs scored exhaustively at most
@@ -58,6 +57,11 @@ class Matcher:
         self.owners = [c.article_id for c in claims]
         self.shapes = [_shape(c.text) for c in claims]
         self.counterparts = _counterparts(self.owners, self.shapes)
+        # The same, as integer codes for vectorized tests over many pairs at once.
+        self._shape_ids = _codes(self.shapes)
+        self._owner_ids = _codes(self.owners)
+        self._owner_count = int(self._owner_ids.max(initial=-1)) + 1
+        self._present = np.unique(self._shape_ids * self._owner_count + self._owner_ids)
         # Exhaustive: every pair missing from the candidates scored below FLOOR (or was
         # explained away). Otherwise a missing pair is simply unknown.
         self.exhaustive = _cross_pairs(self.owners) <= exhaustive
@@ -73,14 +77,19 @@ class Matcher:
             # Many raw pairs share only a common word: keep each claim's nearest in
             # meaning, then score those with every signal.
             raw = _nearest(self.signals, _blocked(self.signals, max_df, self.shapes), top_k + 4)
-        pairs = [(i, j) for i, j in raw if not self._explained_away(i, j)]
-        scored = dict(zip(pairs, self._score(pairs), strict=True))
-        kept = [pair for pair, p in scored.items() if p >= FLOOR]
+        pairs = raw[~self._explained_away(raw)]
+        probs = self._score(pairs)
+        likely = probs >= FLOOR
+        pairs, probs = pairs[likely], probs[likely]
         if not self.exhaustive:
-            kept = _top_k(kept, scored, top_k)
-        kept.sort(key=lambda pair: (-scored[pair], pair))
+            best = _top_k(pairs, probs, top_k)
+            pairs, probs = pairs[best], probs[best]
+        order = np.lexsort((pairs[:, 1], pairs[:, 0], -probs))  # most likely first
         claims = self.claims
-        return [CandidatePair(claims[i], claims[j], scored[i, j]) for i, j in kept]
+        return [
+            CandidatePair(claims[i], claims[j], p)
+            for (i, j), p in zip(pairs[order].tolist(), probs[order].tolist(), strict=True)
+        ]
 
     def near_in_meaning(self, groups: Sequence[Sequence[int]]) -> list[set[str]]:
         """Per group of claims, the articles with a claim whose embedding cosine with the
@@ -101,21 +110,22 @@ class Matcher:
                 out.append({owners[starts[k]] for k in np.flatnonzero(row)})
         return out
 
-    def _score(self, pairs: Sequence[Pair]) -> list[float]:
-        shapes = self.shapes
-        probs = score(self.signals, pairs)
+    def _score(self, pairs: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
+        probs = np.array(score(self.signals, pairs), dtype=np.float64)
         # The same words (figures aside) are the same statement, whatever the model says.
-        return [
-            1.0 if shapes[i] == shapes[j] else p for (i, j), p in zip(pairs, probs, strict=True)
-        ]
+        shape = self._shape_ids
+        probs[shape[pairs[:, 0]] == shape[pairs[:, 1]]] = 1.0
+        return probs
 
-    def _explained_away(self, i: int, j: int) -> bool:
-        shapes, owners, counterparts = self.shapes, self.owners, self.counterparts
-        if shapes[i] == shapes[j]:
-            return False
-        return counterparts.get((shapes[i], owners[j]), 0) > 0 or (
-            counterparts.get((shapes[j], owners[i]), 0) > 0
-        )
+    def _explained_away(self, pairs: npt.NDArray[np.intp]) -> npt.NDArray[np.bool_]:
+        """Per pair (i, j) of different shapes: does j's article have a claim of i's
+        shape, or i's article one of j's? (A counterpart there is the match.)"""
+        shape, owner, width = self._shape_ids, self._owner_ids, self._owner_count
+        i, j = pairs[:, 0], pairs[:, 1]
+        there = np.isin(shape[i] * width + owner[j], self._present)
+        here = np.isin(shape[j] * width + owner[i], self._present)
+        away: npt.NDArray[np.bool_] = (there | here) & (shape[i] != shape[j])
+        return away
 
 
 def candidate_pairs(claims: Sequence[Claim], **options: int) -> list[CandidatePair]:
@@ -143,9 +153,16 @@ def _cross_pairs(owners: Sequence[str]) -> int:
     return (n * n - sum(s * s for s in sizes.values())) // 2
 
 
-def _all_pairs(owners: Sequence[str]) -> list[Pair]:
+def _codes(values: Sequence[str]) -> npt.NDArray[np.int64]:
+    """Each value as a small integer, equal values alike."""
+    ids: dict[str, int] = {}
+    return np.array([ids.setdefault(v, len(ids)) for v in values], dtype=np.int64)
+
+
+def _all_pairs(owners: Sequence[str]) -> npt.NDArray[np.intp]:
     n = len(owners)
-    return [(i, j) for i in range(n) for j in range(i + 1, n) if owners[i] != owners[j]]
+    found = [(i, j) for i in range(n) for j in range(i + 1, n) if owners[i] != owners[j]]
+    return np.array(found, dtype=np.intp).reshape(-1, 2)
 
 
 def _blocked(sig: ClaimSignals, max_df: int, shapes: Sequence[str]) -> npt.NDArray[np.intp]:
@@ -160,12 +177,12 @@ def _blocked(sig: ClaimSignals, max_df: int, shapes: Sequence[str]) -> npt.NDArr
     return np.stack([codes // n, codes % n], axis=1).astype(np.intp)
 
 
-def _nearest(sig: ClaimSignals, both: npt.NDArray[np.intp], keep: int) -> list[Pair]:
+def _nearest(sig: ClaimSignals, both: npt.NDArray[np.intp], keep: int) -> npt.NDArray[np.intp]:
     """The pairs in which one claim is among the other's ``keep`` nearest by embedding
     cosine: one vectorized pass instead of scoring every raw pair."""
     if not len(both):
-        return []
-    cos = pair_cosines(sig.vectors, both)
+        return both
+    cos = cosines(sig, both)
     # Each pair seen from both ends: (claim, partner, cosine), best partners first.
     claim = np.concatenate([both[:, 0], both[:, 1]])
     pair_id = np.concatenate([np.arange(len(both)), np.arange(len(both))])
@@ -174,7 +191,7 @@ def _nearest(sig: ClaimSignals, both: npt.NDArray[np.intp], keep: int) -> list[P
     starts = np.flatnonzero(np.r_[True, claim[1:] != claim[:-1]])
     rank = np.arange(len(claim)) - np.repeat(starts, np.diff(np.r_[starts, len(claim)]))
     chosen = _distinct(pair_id[rank < keep])
-    return [(i, j) for i, j in both[chosen].tolist()]
+    return both[chosen]
 
 
 def _distinct(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -183,17 +200,19 @@ def _distinct(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
 
 
-def _top_k(pairs: Iterable[Pair], scored: dict[Pair, float], top_k: int) -> list[Pair]:
-    best: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    for i, j in pairs:
-        best[i].append((scored[i, j], j))
-        best[j].append((scored[i, j], i))
-    kept: set[Pair] = set()
-    for i, partners in best.items():
-        partners.sort(key=lambda p: (-p[0], p[1]))
-        for _, j in partners[:top_k]:
-            kept.add((i, j) if i < j else (j, i))
-    return sorted(kept)
+def _top_k(
+    pairs: npt.NDArray[np.intp], probs: npt.NDArray[np.float64], top_k: int
+) -> npt.NDArray[np.intp]:
+    """Rows of the pairs in which one claim is among the other's ``top_k`` most likely
+    partners (ties: the lower index first), in their order."""
+    claim = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    partner = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    pair_id = np.tile(np.arange(len(pairs)), 2)
+    order = np.lexsort((partner, -np.concatenate([probs, probs]), claim))
+    claim, pair_id = claim[order], pair_id[order]
+    starts = np.flatnonzero(np.r_[True, claim[1:] != claim[:-1]])
+    rank = np.arange(len(claim)) - np.repeat(starts, np.diff(np.r_[starts, len(claim)]))
+    return _distinct(pair_id[rank < top_k])
 
 
 def _raw_candidates(sig: ClaimSignals, max_df: int, shapes: Sequence[str]) -> npt.NDArray[np.intp]:
@@ -215,8 +234,12 @@ def _raw_candidates(sig: ClaimSignals, max_df: int, shapes: Sequence[str]) -> np
             group = np.asarray(ids, dtype=np.intp)
             out.append(np.stack([group[rows], group[cols]], axis=1))
 
+    first = np.unique(sig.text_ids, return_index=True)[1].tolist()  # claim per text
+    text_of = sig.text_ids.tolist()
     for seed in _SEEDS[:_PASSES]:
-        keyed = sorted((_minhash(vec.terms[i], seed), i) for i in range(n) if vec.terms[i])
+        # The keys depend only on the terms: once per distinct text.
+        per_text = [_minhash(vec.terms[i], seed) if vec.terms[i] else (0, 0) for i in first]
+        keyed = sorted((per_text[text_of[i]], i) for i in range(n) if vec.terms[i])
         out.append(_neighbours(np.array([i for _, i in keyed], dtype=np.intp)))
     for keys in _simhash(sig):
         out.append(_neighbours(np.argsort(keys, kind="stable").astype(np.intp)))

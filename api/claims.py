@@ -12,6 +12,8 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
 
 from api.models import Article, Attribution, Claim, ClaimKind, Evidence
 from api.quantities import extract_quantities
@@ -45,6 +47,25 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(rf"[,”\"]\s*(?P<cue>said|says|wrote|writes|added|told)\s+(?P<src>{_NAME})"),
 )
 _CUE_FALLBACK = re.compile(r"\b(according to|reported by)\b")
+
+
+def _trie(words: list[str]) -> str:
+    """A regex matching exactly ``words``, as a prefix tree: the engine tries one branch
+    per letter instead of every word at every position."""
+    branches: dict[str, list[str]] = {}
+    for word in words:
+        if word:
+            branches.setdefault(word[0], []).append(word[1:])
+    if not branches:
+        return ""
+    alts = [re.escape(ch) + _trie(rest) for ch, rest in sorted(branches.items())]
+    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    return f"(?:{body})?" if "" in words else body
+
+
+# Every pattern above (and the pronoun fallback below) needs one of these words; most
+# sentences have none, and one scan for them spares the six name patterns.
+_ANY_CUE = re.compile(rf"\b{_trie(_VERBS.split('|'))}\b|according to", re.IGNORECASE)
 
 # Capitalized words that start sentences but never name a source.
 _NOT_SOURCES = frozenset(
@@ -161,24 +182,58 @@ def _clauses(text: str, sentence: Span) -> Iterator[Span]:
 
 def _claim(article: Article, span: Span, n: int, last: Attribution | None) -> Claim:
     quote = span.of(article.text)
-    attribution = find_attribution(quote, last)
-    quoted = _QUOTED.search(quote) is not None
-    if quoted and attribution is not None:
+    read = _read_cached(quote) if len(quote) <= _CACHED_CHARS else _read(quote)
+    # A copy of the source it names: the cached reading serves every request.
+    named = read.named.model_copy() if read.named is not None else None
+    attribution = named if named is not None else (last if read.pronoun else None)
+    if read.quoted and attribution is not None:
         kind = ClaimKind.quote
-    elif _OPINION.search(quote):
+    elif read.opinion:
         kind = ClaimKind.opinion
     else:
         kind = ClaimKind.fact
     return Claim(
         id=f"{article.id}.c{n}",
         article_id=article.id,
-        text=_statement(quote),
+        text=read.statement,
         evidence=Evidence(quote=quote, start=span.start, end=span.end),
         kind=kind,
         attribution=attribution,
+        # Figures are read in the article: what follows the quote can rule one out.
         quantities=extract_quantities(article.text, span.start, span.end),
-        negated=_NEGATION.search(quote.lower()) is not None,
+        negated=read.negated,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What a quote says of itself, whatever article it is in."""
+
+    named: Attribution | None  # the source it names
+    pronoun: bool  # "she said": its source is the one named before it
+    quoted: bool
+    opinion: bool
+    negated: bool
+    statement: str
+
+
+# Outlets reprint wire copy: the same sentence is read once. Long quotes are not kept.
+_CACHED_CHARS = 2_000
+
+
+def _read(quote: str) -> _Reading:
+    named, pronoun = _source_of(quote)
+    return _Reading(
+        named=named,
+        pronoun=pronoun,
+        quoted=_QUOTED.search(quote) is not None,
+        opinion=_OPINION.search(quote) is not None,
+        negated=_NEGATION.search(quote.lower()) is not None,
+        statement=_statement(quote),
+    )
+
+
+_read_cached = lru_cache(maxsize=16_384)(_read)
 
 
 def _statement(quote: str) -> str:
@@ -192,20 +247,28 @@ def find_attribution(text: str, previous: Attribution | None = None) -> Attribut
 
     A bare pronoun ("she said") resolves to the previous named source in the article.
     """
+    named, pronoun = _source_of(text)
+    if named is None and pronoun:
+        return previous
+    return named
+
+
+def _source_of(text: str) -> tuple[Attribution | None, bool]:
+    """The source ``text`` names, and (when it names none) whether a pronoun speaks."""
     if len(text) > _ATTRIBUTION_WINDOW * 2:
         # Attributions sit near a sentence's ends; scanning only there keeps a
         # megabyte-long "sentence" from making the name patterns backtrack for minutes.
         text = text[:_ATTRIBUTION_WINDOW] + " … " + text[-_ATTRIBUTION_WINDOW:]
+    if _ANY_CUE.search(text) is None:
+        return None, False
     for pattern in _PATTERNS:
         for match in pattern.finditer(text):
             source = _clean_source(match.group("src"))
             if source is None:
                 continue
             cue = match.groupdict().get("cue") or _cue_of(match.group(0))
-            return Attribution(source=source, cue=cue.lower())
-    if previous is not None and _PRONOUNS.search(text.split(",")[-1].strip() or text):
-        return previous
-    return None
+            return Attribution(source=source, cue=cue.lower()), False
+    return None, _PRONOUNS.search(text.split(",")[-1].strip() or text) is not None
 
 
 def _clean_source(raw: str) -> str | None:

@@ -43,23 +43,30 @@ class Candidate:
 def select(candidates: Sequence[Candidate], max_words: int) -> list[Candidate]:
     """MMR selection within ``max_words``; returned in the order chosen (best first)."""
     pool = sorted(candidates, key=lambda c: (-c.score, c.source, c.position))[:_POOL]
+    sizes = [word_count(c.text) for c in pool]
+    # Each candidate's largest overlap with a chosen sentence, kept up to date as
+    # sentences are chosen rather than recomputed against all of them every round.
+    overlaps = [0.0] * len(pool)
     chosen: list[Candidate] = []
     used = 0
     while pool:
-        best: Candidate | None = None
+        best = -1
         best_value = float("-inf")
-        for cand in pool:
-            if used + word_count(cand.text) > max_words:
+        for k, cand in enumerate(pool):
+            if used + sizes[k] > max_words:
                 continue
-            overlap = max((_overlap(cand.terms, c.terms) for c in chosen), default=0.0)
-            value = cand.score - _REDUNDANCY * overlap
+            value = cand.score - _REDUNDANCY * overlaps[k]
             if value > best_value:
-                best, best_value = cand, value
-        if best is None:
+                best, best_value = k, value
+        if best < 0:
             break
-        chosen.append(best)
-        used += word_count(best.text)
-        pool.remove(best)
+        pick = pool.pop(best)
+        used += sizes.pop(best)
+        del overlaps[best]
+        chosen.append(pick)
+        overlaps = [
+            max(o, _overlap(c.terms, pick.terms)) for o, c in zip(overlaps, pool, strict=True)
+        ]
     if not chosen and pool:
         return [_truncated(pool[0], max_words)]
     return chosen

@@ -97,10 +97,18 @@ class ClaimSignals:
     centrality: npt.NDArray[np.float32]
     grams: Bitsets  # character 4-grams (api.chargrams)
     quoted: list[bool]
+    # Which distinct text each claim has (claims with the same text share an id):
+    # outlets reprint wire copy, and what depends only on the words is computed once.
+    text_ids: npt.NDArray[np.intp]
 
 
 def signals(claims: Sequence[Claim]) -> ClaimSignals:
-    vectors = embed([c.text for c in claims])
+    texts = [c.text for c in claims]
+    vectors = embed(texts)
+    ids: dict[str, int] = {}
+    text_ids = np.array([ids.setdefault(t, len(ids)) for t in texts], dtype=np.intp)
+    names = [_names(t) for t in ids]
+    figures = [frozenset(_FIGURE.findall(t)) for t in ids]
     position: list[int] = []
     seen: dict[str, int] = {}
     for c in claims:
@@ -110,13 +118,14 @@ def signals(claims: Sequence[Claim]) -> ClaimSignals:
         claims=claims,
         vectors=vectors,
         terms=vectorize(claims),
-        names=[_names(c.text) for c in claims],
-        figures=[frozenset(_FIGURE.findall(c.text)) for c in claims],
+        names=[names[k] for k in text_ids.tolist()],
+        figures=[figures[k] for k in text_ids.tolist()],
         position=position,
         size=[seen[c.article_id] for c in claims],
         centrality=_centrality(claims, vectors),
-        grams=bitsets([c.text for c in claims]),
-        quoted=[bool(_QUOTE_MARK.search(c.text)) for c in claims],
+        grams=bitsets(list(ids))[text_ids],
+        quoted=[bool(_QUOTE_MARK.search(t)) for t in texts],
+        text_ids=text_ids,
     )
 
 
@@ -142,15 +151,18 @@ def _centrality(claims: Sequence[Claim], vectors: Vectors) -> npt.NDArray[np.flo
     return out
 
 
-def features(s: ClaimSignals, pairs: Sequence[tuple[int, int]]) -> Matrix:
+Pairs = Sequence[tuple[int, int]] | npt.NDArray[np.intp]
+
+
+def features(s: ClaimSignals, pairs: Pairs) -> Matrix:
     """One row of :data:`FEATURES` per pair of claim indices."""
     x = np.zeros((len(pairs), len(FEATURES)))
-    if not pairs:
+    if not len(pairs):
         return x
-    both = np.array(pairs, dtype=np.intp).reshape(-1, 2)
+    both = np.asarray(pairs, dtype=np.intp).reshape(-1, 2)
     left, right = both[:, 0], both[:, 1]
-    x[:, 0] = pair_cosines(s.vectors, both)
-    x[:, 1:6] = _word_features(s, pairs)
+    x[:, 0] = cosines(s, both)
+    x[:, 1:6] = _word_features(s, both)
     first = np.asarray(s.position) == 0
     x[:, 6] = (first[left].astype(float) + first[right]) * np.maximum(x[:, 0], 0.0)
     cen_l, cen_r = s.centrality[left], s.centrality[right]
@@ -166,8 +178,39 @@ def features(s: ClaimSignals, pairs: Sequence[tuple[int, int]]) -> Matrix:
     return x
 
 
-def _word_features(s: ClaimSignals, pairs: Sequence[tuple[int, int]]) -> Matrix:
-    """idf cosine, Jaccard, shared terms, names and figures: set work, one pass."""
+def cosines(s: ClaimSignals, both: npt.NDArray[np.intp]) -> Vectors:
+    """Embedding cosine of each pair of claim indices, once per distinct pair of texts."""
+    text_pairs, inverse = _text_pairs(s, both, symmetric=False)
+    return pair_cosines(s.vectors, text_pairs)[inverse]
+
+
+def _text_pairs(
+    s: ClaimSignals, both: npt.NDArray[np.intp], *, symmetric: bool
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """The distinct pairs of texts among ``both`` (ordered, unless ``symmetric``), each
+    as a pair of the first claims with those texts; and per row of ``both``, its one."""
+    ids = s.text_ids
+    first = np.unique(ids, return_index=True)[1]  # per text id, its first claim
+    a, b = ids[both[:, 0]], ids[both[:, 1]]
+    if symmetric:
+        a, b = np.minimum(a, b), np.maximum(a, b)
+    width = len(first)
+    distinct, inverse = np.unique(a.astype(np.int64) * width + b, return_inverse=True)
+    pairs = np.stack([first[distinct // width], first[distinct % width]], axis=1)
+    return pairs.astype(np.intp), inverse.reshape(-1).astype(np.intp)
+
+
+def _word_features(s: ClaimSignals, both: npt.NDArray[np.intp]) -> Matrix:
+    """idf cosine, Jaccard, shared terms, names and figures: set work, one pass.
+
+    They depend only on the two texts, and are symmetric: each distinct unordered pair
+    of texts is worked out once.
+    """
+    text_pairs, inverse = _text_pairs(s, both, symmetric=True)
+    return _text_pair_features(s, text_pairs.tolist())[inverse]
+
+
+def _text_pair_features(s: ClaimSignals, pairs: Sequence[Sequence[int]]) -> Matrix:
     terms, weight, norms = s.terms.terms, s.terms.weights.__getitem__, s.terms.norms
     names, figures = s.names, s.figures
     rows: list[tuple[float, float, float, float, float]] = []
@@ -201,7 +244,7 @@ def probabilities(x: Matrix) -> Matrix:
     return p
 
 
-def score(s: ClaimSignals, pairs: Sequence[tuple[int, int]]) -> list[float]:
+def score(s: ClaimSignals, pairs: Pairs) -> list[float]:
     """P(the two claims share a fact) for each pair of claim indices.
 
     A pair with nothing in common (no word, name or figure, and meanings far apart)

@@ -3,7 +3,8 @@
 The only place that knows the order of the steps. It is async so that the LLM engine
 can analyse every article at once. CPU-heavy steps (alignment here, analysis inside
 the offline engine) run in worker threads, so an event loop that hosts the pipeline
-(the HTTP service) keeps answering while a comparison runs.
+(the HTTP service) keeps answering while a comparison runs; the cyclic garbage
+collector is paused while they run (api.gcpause).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 
-from api import alignment, clustering, embeddings, pairscore
+from api import alignment, clustering, embeddings, gcpause, pairscore
 from api.blocking import Matcher
 from api.engines.base import BriefRequest, CandidatePair, Engine, WaitsOnNetwork
 from api.errors import EngineError, ParallaxError, UsageError
@@ -91,8 +92,8 @@ async def compare(
 
     progress(ProgressEvent(stage="align", done=0, total=3, detail="blocking"))
     claims = [c for r in results for c in r.claims]
-    matcher = await asyncio.to_thread(Matcher, claims)
-    pairs = await asyncio.to_thread(matcher.candidates)
+    matcher = await asyncio.to_thread(gcpause.paused(Matcher), claims)
+    pairs = await asyncio.to_thread(gcpause.paused(matcher.candidates))
     lap("blocking")
     progress(ProgressEvent(stage="align", done=1, total=3, detail="judging"))
     decisions, ambiguous = await asyncio.to_thread(_settle, pairs)
@@ -104,13 +105,15 @@ async def compare(
     progress(ProgressEvent(stage="align", done=2, total=3, detail="clustering"))
     ids = [r.id for r in results]
     clusters, omissions = await asyncio.to_thread(
-        lambda: clustering.build(
-            ids,
-            claims,
-            decisions,
-            _sentences(results),  # sentence splitting is CPU work too: off the loop
-            exhaustive=matcher.exhaustive,
-            near=matcher.near_in_meaning,
+        gcpause.paused(
+            lambda: clustering.build(
+                ids,
+                claims,
+                decisions,
+                _sentences(results),  # sentence splitting is CPU work too: off the loop
+                exhaustive=matcher.exhaustive,
+                near=matcher.near_in_meaning,
+            )
         )
     )
     lap("cluster")
@@ -191,6 +194,7 @@ def _sentences(results: Sequence[ArticleResult]) -> dict[str, tuple[str, int]]:
     return {c.id: (r.id, index.locate(r.id, c.evidence.start)) for r in results for c in r.claims}
 
 
+@gcpause.paused
 def _settle(
     pairs: Sequence[CandidatePair],
 ) -> tuple[list[alignment.Decision], list[CandidatePair]]:

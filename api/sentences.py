@@ -12,6 +12,7 @@ import bisect
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Abbreviations whose trailing period does not end a sentence.
 _ABBREVIATIONS = frozenset(
@@ -103,7 +104,24 @@ def paragraphs(text: str) -> list[Span]:
 def sentences(text: str, within: Span | None = None) -> list[Span]:
     """Sentence spans inside ``within`` (default: all of ``text``), never crossing a
     paragraph break."""
-    outer = within or Span(0, len(text))
+    if within is None and len(text) <= _CACHED_CHARS:
+        return list(_cached_sentences(text))
+    return _sentences(text, within or Span(0, len(text)))
+
+
+# One comparison splits each article for its claims, its summary, the clustering and
+# the brief: the spans of recent articles are kept (they are immutable). The bounds cap
+# what the cache can hold at about 25 MB of text.
+_CACHED_CHARS = 50_000
+_CACHED_TEXTS = 512
+
+
+@lru_cache(maxsize=_CACHED_TEXTS)
+def _cached_sentences(text: str) -> tuple[Span, ...]:
+    return tuple(_sentences(text, Span(0, len(text))))
+
+
+def _sentences(text: str, outer: Span) -> list[Span]:
     result: list[Span] = []
     for para in paragraphs(text[outer.start : outer.end]):
         base = outer.start + para.start

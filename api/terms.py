@@ -247,20 +247,46 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lowercased word tokens (figures included), in order."""
-    return [m.group(0).lower().replace("’", "'") for m in _WORD.finditer(text)]
+    # findall hands back strings without a Match object per word; lowering each token
+    # (not the whole text first) keeps tokens the same when lowering changes a letter's
+    # class ("İ" lowers to "i" and a combining dot).
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
 
 
 def content_terms(text: str) -> list[str]:
     """Stemmed content words in order of appearance, duplicates kept."""
-    out: list[str] = []
-    for w in words(text):
-        if w[0].isdigit() or w in _NUMBER_WORDS:
-            continue
+    if len(text) > _CACHED_CHARS:
+        return _content_terms(text)
+    return list(_cached_terms(text))
+
+
+# Outlets reprint wire copy, and one comparison reads a sentence's terms for its summary,
+# its claim, the pair model, the judge and the brief: each distinct short text is
+# tokenized once. Long texts (whole articles) are not kept, which bounds the memory.
+_CACHED_CHARS = 2_000
+
+
+@lru_cache(maxsize=32_768)
+def _cached_terms(text: str) -> tuple[str, ...]:
+    return tuple(_content_terms(text))
+
+
+def _content_terms(text: str) -> list[str]:
+    return [term for term in map(_term, _WORD.findall(text)) if term]
+
+
+@lru_cache(maxsize=65_536)
+def _term(token: str) -> str:
+    """A word token's content term, or "" when it is not one (a figure, a stopword).
+    Per distinct token, once: a text is a few hundred tokens of a few thousand words."""
+    w = token.lower().replace("’", "'")
+    if w[0].isdigit() or w in _NUMBER_WORDS:
+        return ""
+    if "'" in w:
         w = w.split("'")[0]  # "ukraine's" -> "ukraine"
-        if len(w) < 2 or w in STOPWORDS:
-            continue
-        out.append(stem(w))
-    return out
+    if len(w) < 2 or w in STOPWORDS:
+        return ""
+    return stem(w)  # never "": stem strips a suffix only from a word 4 letters longer
 
 
 def word_count(text: str) -> int:

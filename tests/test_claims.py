@@ -146,3 +146,14 @@ def test_evidence_is_exact_on_newsy_text(parts: list[str]) -> None:
     article = make_article(text)
     for claim in extract_claims(article):
         assert article.text[claim.evidence.start : claim.evidence.end] == claim.evidence.quote
+
+
+def test_the_cue_prefilter_admits_every_verb_in_any_case() -> None:
+    # find_attribution skips its name patterns when _ANY_CUE finds no cue, so the
+    # prefilter must match every verb (the IGNORECASE pattern accepts any case).
+    from api import claims
+
+    for verb in claims._VERBS.split("|"):
+        for form in (verb, verb.upper(), verb.capitalize()):
+            assert claims._ANY_CUE.search(f"x {form}, y") is not None, form
+    assert claims._ANY_CUE.search("the saidx sai lord") is None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
 
-from api import alignment, extractive
+from api import alignment, extractive, gcpause
 from api.claims import extract_claims
 from api.engines.base import BriefRequest, CandidatePair, Verdict
 from api.models import (
@@ -43,6 +43,7 @@ class OfflineEngine:
         return await asyncio.to_thread(self._analyze, article, max_words)
 
     @staticmethod
+    @gcpause.paused
     def _analyze(article: Article, max_words: int) -> ArticleAnalysis:
         return ArticleAnalysis(
             summary=extractive.summarize_article(article.text, max_words),
@@ -50,12 +51,18 @@ class OfflineEngine:
         )
 
     async def judge(self, pairs: Sequence[CandidatePair]) -> list[Verdict]:
-        return await asyncio.to_thread(lambda: [alignment.assess(p, alignment.LINK) for p in pairs])
+        return await asyncio.to_thread(self._judge, pairs)
+
+    @staticmethod
+    @gcpause.paused
+    def _judge(pairs: Sequence[CandidatePair]) -> list[Verdict]:
+        return [alignment.assess(p, alignment.LINK) for p in pairs]
 
     async def brief(self, request: BriefRequest) -> str:
         return await asyncio.to_thread(self._brief, request)
 
     @staticmethod
+    @gcpause.paused
     def _brief(request: BriefRequest) -> str:
         # Keyed by the sentence that holds each claim, so the brief's lookups are exact.
         index = SentenceIndex({a.id: a.text for a in request.articles})

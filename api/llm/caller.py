@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from api import gcpause
 from api.errors import (
     LLMCallError,
     LLMError,
@@ -337,14 +338,11 @@ def import_client_module() -> None:
     with _import_lock:
         if "api.llm.client" in sys.modules:
             return
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            importlib.import_module("api.llm.client")
-        finally:
-            gc.freeze()
-            if enabled:
-                gc.enable()
+        with gcpause.pause():
+            try:
+                importlib.import_module("api.llm.client")
+            finally:
+                gc.freeze()
 
 
 def _start(work: list[Callable[[], object]]) -> None:
