@@ -47,6 +47,17 @@ def test_every_note_quotes_the_outlet_it_names() -> None:
         assert value in text_of[outlet]
 
 
+def test_a_note_names_two_outlets_and_counts_more() -> None:
+    result = run_compare(
+        [BILL.format("$1 trillion"), *[BILL.format("$1.2 trillion")] * 3], max_words=200
+    )
+    brief = result.summary
+    assert "$1 trillion [3 outlets: $1.2 trillion]" in brief
+    assert "$1.2 trillion [outlet-1: $1 trillion]" in brief
+    result = run_compare([BILL.format("$1 trillion"), *[BILL.format("$1.2 trillion")] * 2])
+    assert "$1 trillion [outlet-2, outlet-3: $1.2 trillion]" in result.summary
+
+
 def test_a_disputed_denial_is_left_out_of_the_brief() -> None:
     asserted = "Ukrainian brigades on the northern edge of the region are retreating to Sudzha."
     denied = "Ukrainian brigades on the northern edge of the region have not retreated to Sudzha."

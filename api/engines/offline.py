@@ -105,15 +105,30 @@ def _contested(
     what the other outlets give instead; a denial or a speaker in dispute is withheld.
     A sentence that reports the fact without a value of its own may still lead."""
     stated = [(v.article_id, v.claim_id, v.value) for v in conflict.values if v.value]
+    # Each value (case aside) once, as first written, with the articles that give it.
+    sides: dict[str, tuple[str, list[str]]] = {}
+    for article_id, _, value in stated:
+        articles = sides.setdefault(value.lower(), (value, []))[1]
+        if article_id not in articles:
+            articles.append(article_id)
     figure = conflict.kind in (ConflictKind.quantity, ConflictKind.date)
     for article_id, claim_id, value in stated:
         sentence = sentence_of(request.claims[claim_id])
-        others: dict[str, str] = {}  # the first distinct value of each other article
-        for other, _, theirs in stated:
-            if other != article_id and theirs.lower() != value.lower():
-                others.setdefault(other, theirs)
-        if figure and others and value in sentence:
-            note = "; ".join(f"{label[aid]}: {v}" for aid, v in others.items())
-            notes.setdefault(sentence, []).append((value, note))
+        others = [
+            (written, [a for a in articles if a != article_id])
+            for key, (written, articles) in sides.items()
+            if key != value.lower()
+        ]
+        note = "; ".join(f"{_outlets(a, label)}: {w}" for w, a in others if a)
+        if figure and note and value in sentence:
+            if (value, note) not in notes.setdefault(sentence, []):
+                notes[sentence].append((value, note))
         else:
             withheld.add(sentence)
+
+
+def _outlets(article_ids: Sequence[str], label: Mapping[str, str]) -> str:
+    """Who gives a value, in a note: two outlets by name, more by count."""
+    if len(article_ids) <= 2:
+        return ", ".join(label[a] for a in article_ids)
+    return f"{len(article_ids)} outlets"
