@@ -78,16 +78,14 @@ def test_seeds_quote_left_out_by_one_outlet_is_its_omission(seeds_result: Compar
     assert all(quote.id not in ids for aid, ids in omitted.items() if aid != sceptic)
 
 
-def test_seeds_claim_only_one_outlet_has_is_given_to_no_other(seeds_result: Comparison) -> None:
+def test_seeds_claim_only_one_outlet_has_is_unique(seeds_result: Comparison) -> None:
     claims = claims_by_id(seeds_result)
     [evacuated] = [
         k
         for k in seeds_result.clusters
         if any("civilians had been evacuated" in claims[c].text for c in k.claims)
     ]
-    # "Only in" when nothing elsewhere comes close, else "not matched with confidence";
-    # never "reported" by an outlet that does not state it.
-    assert evacuated.status in (ClusterStatus.unique, ClusterStatus.unmatched)
+    assert evacuated.status is ClusterStatus.unique
     assert evacuated.articles == [
         outlet_ids(seeds_result)["The Cobble Street Review (illustrative)"]
     ]
