@@ -473,7 +473,7 @@ def test_the_sdk_is_imported_with_the_gc_paused_then_frozen() -> None:
 
     script = """
 import gc, sys
-from api.llm.caller import import_client_module
+from api.llm.sdk import import_client_module
 assert "openai" not in sys.modules
 frozen = gc.get_freeze_count()
 import_client_module()

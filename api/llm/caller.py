@@ -13,12 +13,8 @@ call.
 from __future__ import annotations
 
 import asyncio
-import gc
-import importlib
 import json
 import logging
-import sys
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -26,7 +22,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from api import gcpause
 from api.errors import (
     LLMCallError,
     LLMError,
@@ -36,7 +31,7 @@ from api.errors import (
     LLMTooLarge,
     LLMTruncated,
 )
-from api.llm import structured
+from api.llm import sdk, structured
 from api.llm.cache import ReplyStore, cache_key
 from api.llm.limiter import process_limiter
 from api.llm.prompts import PromptFile
@@ -50,7 +45,6 @@ if TYPE_CHECKING:  # the SDK is imported when the first request is sent, not bef
     from api.llm.client import ChatReply, Client
 
 R = TypeVar("R", bound=BaseModel)
-T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 # Chat formatting costs a few tokens per message on top of the contents.
@@ -228,21 +222,10 @@ class Caller:
         return parsed
 
     def start_client(self) -> None:
-        """Start importing the SDK and building its client in a worker thread, once.
-
-        The import is ~0.6 s of CPU: run on the event loop it would stall every other
-        task of the process (the HTTP service's requests, the other articles' cache
-        lookups and request building) until it is done."""
+        """Start importing the SDK and building its client in a worker thread, once
+        (:mod:`api.llm.sdk`): on the event loop the import would stall the process."""
         if self._client is None:
-            settings = self.settings
-
-            def load() -> Client:
-                import_client_module()
-                from api.llm.client import make_client
-
-                return make_client(settings)
-
-            self._client = in_thread(load, "parallax-llm-client")
+            self._client = sdk.load_client(self.settings)
 
     def while_waiting(self, work: Callable[[], object]) -> None:
         """Run ``work`` in a worker thread once the first requests are in flight: CPU
@@ -323,48 +306,9 @@ class Caller:
         return answer.content or ""
 
 
-_import_lock = threading.Lock()
-
-
-def import_client_module() -> None:
-    """Import :mod:`api.llm.client`, and with it the SDK, with the cyclic garbage
-    collector paused, then freeze what the process holds (``gc.freeze``).
-
-    The SDK leaves ~126,000 objects that live as long as the process (modules,
-    classes, pydantic validators). Collections during the import, and every full
-    collection after it, would traverse them all for nothing: ~0.1 s each on a 2-core
-    machine, ~0.25 s of a cold ``parallax compare --engine llm``. Frozen objects are
-    never collected: garbage cycles alive at that instant stay, once per process."""
-    with _import_lock:
-        if "api.llm.client" in sys.modules:
-            return
-        with gcpause.pause():
-            try:
-                importlib.import_module("api.llm.client")
-            finally:
-                gc.freeze()
-
-
 def _start(work: list[Callable[[], object]]) -> None:
     for one in work:
-        in_thread(one, "parallax-while-waiting")
-
-
-def in_thread(work: Callable[[], T], name: str) -> Future[T]:
-    """``work()`` run in a new daemon thread; its result (or exception) in a future that
-    any event loop can await (``asyncio.wrap_future``), this one or a later one."""
-    future: Future[T] = Future()
-
-    def run() -> None:
-        if not future.set_running_or_notify_cancel():
-            return
-        try:
-            future.set_result(work())
-        except BaseException as exc:  # handed to whoever awaits the future
-            future.set_exception(exc)
-
-    threading.Thread(target=run, name=name, daemon=True).start()
-    return future
+        sdk.in_thread(one, "parallax-while-waiting")
 
 
 def validate(reply: type[R], content: str, context: dict[str, Any] | None) -> R:
