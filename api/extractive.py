@@ -12,13 +12,12 @@ contested figure or date, naming what the other outlets give instead: "a $1 tril
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from api.sentences import sentences
-from api.terms import content_terms, word_count
+from api.terms import content_terms, has_quote_mark, word_count
 
 _MIN_WORDS = 5  # shorter "sentences" are datelines, bylines and page furniture
 _POOL = 60  # MMR looks at this many top-scored sentences, which keeps it linear
@@ -27,7 +26,6 @@ _LEAD_WEIGHT = 0.35
 # A quotation is one speaker's words; a brief states what the outlets report. Any
 # weight from 0.05 to 0.3 ranks the same sentences on NeuS dev (bench/neus.py).
 _QUOTED = 0.1
-_QUOTE_MARK = re.compile(r'["“”]')
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +135,7 @@ def brief(
                 continue
             # adf[t] - 1: the other articles using t (this article always does).
             lexical = sum(adf[t] - 1 for t in bag) / (len(bag) * others)
-            score = lexical - _QUOTED * bool(_QUOTE_MARK.search(sent))
+            score = lexical - _QUOTED * has_quote_mark(sent)
             shown = annotated(sent, noted.get(sent, ()))
             candidates.append(Candidate(shown, bag, score, a, i, weight.get(sent, 0.0)))
     chosen = select(candidates, max_words)

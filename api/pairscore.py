@@ -43,7 +43,7 @@ import numpy.typing as npt
 from api.chargrams import Bitsets, bitsets, jaccard
 from api.embeddings import Vectors, embed, pair_cosines
 from api.models import Claim
-from api.terms import STOPWORDS
+from api.terms import STOPWORDS, has_quote_mark
 from api.termvectors import TermVectors, vectorize
 
 FEATURES = (
@@ -80,7 +80,6 @@ UNLIKE_BELOW = 0.2  # embedding cosine under which two claims mean unlike things
 
 _NAME = re.compile(r"\b[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
 _FIGURE = re.compile(r"\d(?:[\d,.]*\d)?")
-_QUOTE_MARK = re.compile(r'["“”]')
 
 Matrix = npt.NDArray[np.float64]
 
@@ -126,7 +125,7 @@ def signals(claims: Sequence[Claim]) -> ClaimSignals:
         size=[seen[c.article_id] for c in claims],
         centrality=_centrality(claims, vectors),
         grams=bitsets(list(ids))[text_ids],
-        quoted=[bool(_QUOTE_MARK.search(t)) for t in texts],
+        quoted=[has_quote_mark(t) for t in texts],
         text_ids=text_ids,
     )
 

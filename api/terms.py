@@ -291,3 +291,11 @@ def _term(token: str) -> str:
 
 def word_count(text: str) -> int:
     return len(text.split())
+
+
+_QUOTE_MARK = re.compile(r'["“”]')
+
+
+def has_quote_mark(text: str) -> bool:
+    """Whether ``text`` quotes someone's words (a double quotation mark, straight or curly)."""
+    return _QUOTE_MARK.search(text) is not None
