@@ -44,7 +44,9 @@ def load_scorer(path: Path) -> Any:
     return module
 
 
-def event_pairs(event: dict[str, Any], scorer: Any) -> tuple[Array, list[bool]]:
+def event_claims(event: dict[str, Any], scorer: Any) -> tuple[list[Claim], dict[str, set[str]]]:
+    """The event's offline claims, as ``parallax compare`` makes them, and for each claim
+    id the gold sentences its evidence overlaps (the mapping of ``score_alignment.py``)."""
     articles = [
         article_from_input(
             ArticleInput(text=a["text"], outlet=a["outlet"]), article_id=f"a{i}", source="gold"
@@ -59,6 +61,11 @@ def event_pairs(event: dict[str, Any], scorer: Any) -> tuple[Array, list[bool]]:
             if c.article_id == article.id:
                 s, e = c.evidence.start, c.evidence.end
                 sentences[c.id] = {sid for ss, se, sid in spans if ss < e and s < se}
+    return claims, sentences
+
+
+def event_pairs(event: dict[str, Any], scorer: Any) -> tuple[Array, list[bool]]:
+    claims, sentences = event_claims(event, scorer)
     gold_pairs = {tuple(sorted((p["a"], p["b"]))) for p in event["pairs"]}
     index = [
         (i, j)
