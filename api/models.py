@@ -206,6 +206,16 @@ class Usage(Model):
     completion_tokens: int = 0
     retries: int = 0
     dropped_ungrounded: int = 0
+    judged_offline: int = Field(
+        0,
+        description="llm engine: candidate pairs judged by the offline rules because the "
+        "model's judge reply for their batch was unusable (invalid or cut off).",
+    )
+    offline_briefs: int = Field(
+        0,
+        description="llm engine: briefs written by the offline method because the model's "
+        "brief was unusable (invalid, cut off, or citing what it does not state).",
+    )
     cost_usd: float | None = None
 
     def add(self, other: Usage) -> Usage:
@@ -220,6 +230,8 @@ class Usage(Model):
             completion_tokens=self.completion_tokens + other.completion_tokens,
             retries=self.retries + other.retries,
             dropped_ungrounded=self.dropped_ungrounded + other.dropped_ungrounded,
+            judged_offline=self.judged_offline + other.judged_offline,
+            offline_briefs=self.offline_briefs + other.offline_briefs,
             cost_usd=cost,
         )
 

@@ -249,3 +249,7 @@ async def test_openapi_documents_problems_and_examples(tmp_path: Path) -> None:
     assert "application/problem+json" in post["responses"]["422"]["content"]
     assert schema["components"]["schemas"]["ComparisonRequest"]["examples"]
     assert json.dumps(schema).count("HTTPValidationError") == 0
+    # What of a result was not the model's work is part of the documented contract.
+    usage = schema["components"]["schemas"]["Usage"]["properties"]
+    assert "judge reply" in usage["judged_offline"]["description"]
+    assert "brief" in usage["offline_briefs"]["description"]

@@ -17,6 +17,7 @@ from api.errors import LLMCallError, LLMOutputError, LLMRefused, LLMTruncated
 from api.llm.caller import count_request
 from api.models import Article
 from api.pipeline import compare
+from api.reports.markdown import render_comparison_md
 from tests.conftest import make_article
 from tests.llm_fakes import FakeLLM, completion, error, llm_settings
 
@@ -334,8 +335,11 @@ def test_an_unusable_judge_reply_falls_back_to_the_heuristics_for_its_batch(
     pairs = [CandidatePair(a[0], a[1], 0.4), CandidatePair(a[1], a[2], 0.4)]
     one = {"verdicts": [{"pair": 1, "relation": "same", "reason": "r"}]}
     fake.enqueue(completion(one), completion(one))  # wrong twice: the re-ask fails too
-    verdicts = asyncio.run(LLMEngine(llm_settings(tmp_path)).judge(pairs))
+    engine = LLMEngine(llm_settings(tmp_path))
+    verdicts = asyncio.run(engine.judge(pairs))
     assert verdicts == asyncio.run(OfflineEngine().judge(pairs))
+    # The result says which pairs were not the model's judgement.
+    assert engine.usage.judged_offline == 2 and engine.usage.offline_briefs == 0
 
 
 def test_a_cut_off_brief_falls_back_to_the_offline_brief(fake: FakeLLM, tmp_path: Path) -> None:
@@ -343,7 +347,9 @@ def test_a_cut_off_brief_falls_back_to_the_offline_brief(fake: FakeLLM, tmp_path
     engine = LLMEngine(llm_settings(tmp_path))
     articles = [make_article(TEXT, 1), make_article(TEXT.replace("12,000", "10,000"), 2)]
     result = run_compare(engine, articles)
-    assert result.summary and engine.fallback_briefs == 1 and not result.errors
+    assert result.summary and not result.errors
+    assert result.usage.offline_briefs == 1 and result.usage.judged_offline == 0
+    assert "brief written offline" in render_comparison_md(result)
 
 
 def test_a_repeated_comparison_makes_no_calls(fake: FakeLLM, tmp_path: Path) -> None:

@@ -44,7 +44,6 @@ class LLMEngine:
         self.caller = Caller(settings, self.meter, self.cache)
         self.analyzer = Analyzer(self.caller)
         self.judging = Judge(self.caller, OfflineEngine().judge)
-        self.fallback_briefs = 0
 
     @property
     def info(self) -> EngineInfo:
@@ -87,5 +86,5 @@ class LLMEngine:
         try:
             return await self.judging.brief(request)
         except (LLMOutputError, LLMTruncated):
-            self.fallback_briefs += 1
+            self.meter.totals.offline_briefs += 1
             return await OfflineEngine().brief(request)

@@ -120,6 +120,7 @@ class Judge:
             reply = await self.caller.call(request, JudgeReply, {"pairs": len(pairs)})
         except (LLMOutputError, LLMTruncated) as exc:
             log.warning("a judge reply was unusable (%s); its pairs judged offline", exc.code)
+            self.caller.meter.totals.judged_offline += len(pairs)
             return await self.fallback(pairs)
         return [
             Verdict(Relation(v.relation), v.reason)

@@ -223,6 +223,11 @@ def footer_rows(
     )
     if usage.dropped_ungrounded:
         usage_text += f"; {usage.dropped_ungrounded} ungrounded claims dropped"
+    # Said, because the result then is not all the model's work.
+    if usage.judged_offline:
+        usage_text += f"; {usage.judged_offline} pairs judged offline (unusable judge replies)"
+    if usage.offline_briefs:
+        usage_text += "; brief written offline (unusable model reply)"
     if usage.cost_usd is not None:
         usage_text += f"; ${usage.cost_usd:.4f}"
     rows.append(("Usage", usage_text))
