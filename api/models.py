@@ -218,23 +218,6 @@ class Usage(Model):
     )
     cost_usd: float | None = None
 
-    def add(self, other: Usage) -> Usage:
-        cost = None
-        if self.cost_usd is not None or other.cost_usd is not None:
-            cost = (self.cost_usd or 0.0) + (other.cost_usd or 0.0)
-        return Usage(
-            article_tokens=self.article_tokens + other.article_tokens,
-            llm_calls=self.llm_calls + other.llm_calls,
-            cached_calls=self.cached_calls + other.cached_calls,
-            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
-            completion_tokens=self.completion_tokens + other.completion_tokens,
-            retries=self.retries + other.retries,
-            dropped_ungrounded=self.dropped_ungrounded + other.dropped_ungrounded,
-            judged_offline=self.judged_offline + other.judged_offline,
-            offline_briefs=self.offline_briefs + other.offline_briefs,
-            cost_usd=cost,
-        )
-
 
 # How an llm engine's replies are held to their JSON schema, strongest first (see
 # api/llm/structured.py).
