@@ -557,6 +557,14 @@ def q(text: str) -> Quantity:
     return one(text)
 
 
+def assert_compatible(a: str, b: str, expected: bool | None) -> None:
+    """The figures of ``a`` and ``b`` are compatible (or not comparable, None) either way
+    round: which outlet is read first must not change a conflict."""
+    qa, qb = q(a), q(b)
+    assert compatible(qa, qb) is expected
+    assert compatible(qb, qa) is expected
+
+
 @pytest.mark.parametrize(
     ("a", "b", "expected"),
     [
@@ -598,9 +606,7 @@ def q(text: str) -> Quantity:
     ],
 )
 def test_compatible(a, b, expected):
-    qa, qb = q(a), q(b)
-    assert compatible(qa, qb) is expected
-    assert compatible(qb, qa) is expected
+    assert_compatible(a, b, expected)
 
 
 def _date(iso: str) -> Quantity:
@@ -656,9 +662,7 @@ def test_compatible_dates_from_text():
     ],
 )
 def test_slightly_below_or_above(a, b, expected):
-    qa, qb = q(a), q(b)
-    assert compatible(qa, qb) is expected
-    assert compatible(qb, qa) is expected
+    assert_compatible(a, b, expected)
 
 
 @pytest.mark.parametrize(
@@ -683,9 +687,7 @@ def test_slightly_below_or_above(a, b, expected):
     ],
 )
 def test_tolerance_follows_the_written_precision(a, b, expected):
-    qa, qb = q(a), q(b)
-    assert compatible(qa, qb) is expected
-    assert compatible(qb, qa) is expected
+    assert_compatible(a, b, expected)
 
 
 @pytest.mark.parametrize(
@@ -731,9 +733,7 @@ def test_step_is_the_last_written_digit(text, expected):
     ],
 )
 def test_stated_floors_compare_as_figures(a, b, expected):
-    qa, qb = q(a), q(b)
-    assert compatible(qa, qb) is expected
-    assert compatible(qb, qa) is expected
+    assert_compatible(a, b, expected)
 
 
 def test_relative_or_coarse_dates_are_not_comparable():
