@@ -2,7 +2,7 @@
 #   make compare   - compare the seed articles with the offline engine
 #   make test      - lint, type-check and run the test suite
 # and one more runs the llm engine against a real server (minutes; see README):
-#   make e2e-real  - llama-cpp-python's server with SmolLM2-135M, then tests/test_real_llm.py
+#   make e2e-real  - llama-cpp-python's server with SmolLM2-135M, then tests/engines/test_real_llm.py
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -51,7 +51,7 @@ $(E2E_MODEL): tests/e2e-model.txt | $(STAMP)
 	touch $(E2E_MODEL)
 
 e2e-real: $(STAMP) $(E2E_STAMP) $(E2E_MODEL)
-	PARALLAX_E2E_REAL=1 $(BIN)/pytest -m real_llm -s tests/test_real_llm.py
+	PARALLAX_E2E_REAL=1 $(BIN)/pytest -m real_llm -s tests/engines/test_real_llm.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/neus.py

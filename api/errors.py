@@ -9,7 +9,7 @@
     │   ├── FormatInputError      a .json/.html file that does not parse as one
     │   └── FetchError            a URL could not be fetched: network, HTTP status, content
     │       │                     type, too many redirects, timeout (``source`` is the URL)
-    │       └── BlockedURL        refused by the fetch policy (api/netguard.py) before any
+    │       └── BlockedURL        refused by the fetch policy (api/ingest/netguard.py) before any
     │                             connection: scheme, credentials, or a non-public address
     ├── UsageError                options that make no sense (fewer than 2 articles, ...)
     ├── NotFound                  no such job (HTTP 404)
@@ -149,7 +149,7 @@ class LLMCallError(LLMError):
 
 class LLMFormatRefused(LLMCallError):
     """A deterministic refusal of the structured-output mode: asking again the same way
-    cannot help, asking in a weaker mode can (api/llm/structured.py)."""
+    cannot help, asking in a weaker mode can (api/engines/llm/structured.py)."""
 
     code = "llm_format_refused"
 

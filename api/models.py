@@ -220,7 +220,7 @@ class Usage(Model):
 
 
 # How an llm engine's replies are held to their JSON schema, strongest first (see
-# api/llm/structured.py).
+# api/engines/llm/structured.py).
 StructuredOutput = Literal["json_schema", "json_object_schema", "json_object"]
 
 

@@ -78,7 +78,7 @@ class Settings(BaseSettings):
     def _upper_level(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
 
-    # The llm engine (api/engines/llm.py). Any OpenAI-compatible endpoint.
+    # The llm engine (api/engines/llm/engine.py). Any OpenAI-compatible endpoint.
     llm_base_url: str = Field("https://api.openai.com/v1", description="Endpoint base URL.")
     llm_model: str | None = Field(None, description="Model id; the llm engine needs one.")
     llm_api_key: str | None = Field(

@@ -19,7 +19,7 @@ apart from a weak model:
 For each signal it prints the ROC AUC, the precision at the rank where recall reaches
 0.60, and the highest recall at which precision is still 0.90. Both targets need the
 second to be at least 0.60 and the first at least 0.90. Signals: the shipped pair model
-(``api.pairscore.score``, what the offline engine links with) and its features alone.
+(``api.align.pairscore.score``, what the offline engine links with) and its features alone.
 One JSON object; events and claims are built as ``parallax compare`` builds them.
 """
 
@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 from fit_alignment import SHARED, auc, event_claims, load_scorer
 
-from api.pairscore import FEATURES, features, score, signals
+from api.align.pairscore import FEATURES, features, score, signals
 
 TARGET_RECALL = 0.60
 TARGET_PRECISION = 0.90

@@ -1,14 +1,14 @@
-"""Fit the pair model of api/pairscore.py on labelled real coverage, and say how well it ranks.
+"""Fit the pair model of api/align/pairscore.py on labelled real coverage; say how well it ranks.
 
     python bench/fit_alignment.py [--gold ../shared/data/align-dev.jsonl] [--l2 1.0]
 
 For every event it builds the articles and offline claims exactly as ``parallax
 compare`` does, scores every pair of claims of different outlets with
-``api.pairscore.features``, and labels a pair positive when the gold pairs any sentence
+``api.align.pairscore.features``, and labels a pair positive when the gold pairs any sentence
 its two claims overlap (the mapping of ``score_alignment.py``). It fits an L2-regularized
 logistic regression on standardized features by plain gradient descent (deterministic),
 reports the 5-fold (by event) cross-validated ROC AUC beside the AUC of each feature
-alone, and prints the constants to paste into api/pairscore.py. One JSON object.
+alone, and prints the constants to paste into api/align/pairscore.py. One JSON object.
 
 The fit is global: one weight per feature for every event, never a choice per event.
 """
@@ -25,10 +25,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from api.claims import extract_claims
-from api.ingest import article_from_input
+from api.align.pairscore import FEATURES, features, probabilities, signals
+from api.claims.extract import extract_claims
+from api.ingest.inputs import article_from_input
 from api.models import ArticleInput, Claim
-from api.pairscore import FEATURES, features, probabilities, signals
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

@@ -37,13 +37,13 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from api.engines.llm import LLMEngine  # noqa: E402
-from api.ingest import article_from_input  # noqa: E402
+from api.compare.pipeline import compare  # noqa: E402
+from api.engines.llm.engine import LLMEngine  # noqa: E402
+from api.ingest.inputs import article_from_input  # noqa: E402
 from api.models import Article, ArticleInput  # noqa: E402
-from api.pipeline import compare  # noqa: E402
-from api.sentences import sentences  # noqa: E402
 from api.settings import Settings  # noqa: E402
-from api.tokens import count_tokens  # noqa: E402
+from api.text.sentences import sentences  # noqa: E402
+from api.text.tokens import count_tokens  # noqa: E402
 from tests.fake_openai import fake_server  # noqa: E402
 
 TARGET_TOKENS = 2_000
@@ -167,7 +167,7 @@ async def run_langchain(url: str, n: int, latency: float) -> dict[str, Any]:
         from langchain_openai import ChatOpenAI
     except ImportError as exc:
         return {"skipped": f"{exc}; install the peer extra: pip install -e '.[peer]'"}
-    from api.tokens import encoding
+    from api.text.tokens import encoding
 
     llm = ChatOpenAI(
         base_url=f"{url}/v1",

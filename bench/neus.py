@@ -21,10 +21,10 @@ from typing import Any
 from rouge_score import rouge_scorer
 
 from api import aio
+from api.compare.pipeline import compare
 from api.engines.offline import OfflineEngine
-from api.ingest import article_from_input
+from api.ingest.inputs import article_from_input
 from api.models import ArticleInput
-from api.pipeline import compare
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "neus-dev.jsonl"

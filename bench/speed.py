@@ -37,13 +37,14 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from api import aio, alignment
-from api.blocking import candidate_pairs
+from api import aio
+from api.align import decide
+from api.align.blocking import candidate_pairs
+from api.compare.pipeline import compare
 from api.engines.offline import OfflineEngine
-from api.ingest import article_from_input, load_path
+from api.ingest.inputs import article_from_input, load_path
 from api.models import Article, ArticleInput, Comparison
-from api.pipeline import compare
-from api.sentences import sentences
+from api.text.sentences import sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -258,7 +259,7 @@ def measure(n: int, args: argparse.Namespace) -> dict[str, Any]:
     if args.pairs:  # blocking again, outside the timed run, to count its output
         pairs = candidate_pairs(claims)
         row["candidate_pairs"] = len(pairs)
-        row["ambiguous_pairs"] = sum(alignment.is_ambiguous(p) for p in pairs)
+        row["ambiguous_pairs"] = sum(decide.is_ambiguous(p) for p in pairs)
         row["pairs_per_claim"] = round(len(pairs) / max(len(claims), 1), 2)
     row["peak_rss_mb"] = peak_rss_mb()
     if args.tracemalloc:

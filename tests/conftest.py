@@ -12,12 +12,13 @@ from typing import Any
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from api.engines.base import BriefRequest, CandidatePair, Verdict
+from api.align.types import CandidatePair, Verdict
+from api.compare.pipeline import compare
+from api.engines.base import BriefRequest
 from api.engines.offline import OfflineEngine
 from api.errors import EngineError
-from api.ingest import article_from_input, load_articles
+from api.ingest.inputs import article_from_input, load_articles
 from api.models import Article, ArticleAnalysis, ArticleInput, Comparison, EngineInfo, Usage
-from api.pipeline import compare
 from api.settings import get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,7 +117,7 @@ def no_real_dns(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test resolves a real name: a URL that reaches the fetcher by accident (a
     schemathesis-made {url}, say) fails as an unknown host instead of touching the
     network. Tests that fetch install their own table with tests.loopback.stub_dns."""
-    from api import netguard
+    from api.ingest import netguard
 
     async def refuse(host: str, port: int) -> list[str]:
         if netguard.parse_ip(host) is not None:

@@ -40,7 +40,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from api.tokens import count_tokens
+from api.text.tokens import count_tokens
 from tests.serverproc import free_port, running
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,7 +155,7 @@ LLAMA_CPP_REFUSAL = {
 
 
 def format_name(body: dict[str, Any]) -> str:
-    """The structured-output mode of a request body (api/llm/structured.py's names)."""
+    """The structured-output mode of a request body (api/engines/llm/structured.py's names)."""
     fmt = body.get("response_format") or {}
     if fmt.get("type") == "json_object" and "schema" in fmt:
         return "json_object_schema"

@@ -2,7 +2,7 @@
 
 ``serve`` starts a threaded ``http.server`` on a free loopback port, answers each path
 from a dict, records every request (path and Host header) and always shuts down when the
-``with`` block ends. ``stub_dns`` replaces api.netguard.resolve_host, so tests never
+``with`` block ends. ``stub_dns`` replaces api.ingest.netguard.resolve_host, so tests never
 touch real DNS and can count lookups.
 """
 
@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from api import netguard
+from api.ingest import netguard
 
 # (status, headers, body) served for a path.
 Reply = tuple[int, Mapping[str, str], bytes]

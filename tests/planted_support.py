@@ -1,4 +1,4 @@
-"""Planted edits on real articles, shared by tests/test_planted.py and bench/planted.py.
+"""Planted edits on real articles, shared by tests/compare/test_planted.py and bench/planted.py.
 
 An article is compared with copies of itself that differ in one known way, so the
 right answer is known without labels:
@@ -27,12 +27,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from api.claims.quantities import extract_quantities
+from api.compare.pipeline import compare
 from api.engines.offline import OfflineEngine
-from api.ingest import article_from_input
+from api.ingest.inputs import article_from_input
 from api.models import ArticleInput, Claim, ClusterStatus, Comparison, QuantityKind
-from api.pipeline import compare
-from api.quantities import extract_quantities
-from api.sentences import Span, sentences
+from api.text.sentences import Span, sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 NEUS = ROOT.parent / "shared" / "data" / "neus-dev.jsonl"

@@ -16,10 +16,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from api.chunking import chunk_text
 from api.errors import InputError, UsageError
-from api.ingest import article_from_input, load_path
+from api.ingest.inputs import article_from_input, load_path
 from api.models import ArticleInput
+from api.text.chunking import chunk_text
 from tests.conftest import run_compare
 
 SECOND = "The dam on the Tagus opened on Tuesday, officials said. It cost 2 million euros."

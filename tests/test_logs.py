@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import app
+from api.cli.commands import app
 from api.logs import MASK, configure_logging, redact, request_context
 
 SECRET = "s3cr3tV4lue9"

@@ -2,7 +2,7 @@
 
 Add a table or an index by appending a step to each list that needs it; never edit
 a step that has shipped. SQLite keeps the jobs in ``PARALLAX_DB_PATH`` (the LLM
-reply cache has its own file, ``api/llm/cache.py``); PostgreSQL holds the queue
+reply cache has its own file, ``api/engines/llm/cache.py``); PostgreSQL holds the queue
 (Procrastinate's tables), the jobs and the reply cache in one database.
 """
 

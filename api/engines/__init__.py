@@ -15,7 +15,7 @@ def get_engine(name: str, settings: Settings) -> Engine:
 
         return OfflineEngine()
     if name == "llm":
-        from api.engines.llm import LLMEngine
+        from api.engines.llm.engine import LLMEngine
 
         return LLMEngine(settings)
     raise UsageError(f"unknown engine {name!r}; choose one of {', '.join(ENGINE_NAMES)}")

@@ -1,7 +1,7 @@
 """The interface every engine implements: a few async methods, nothing network-shaped.
 
 ``offline`` answers from heuristics on the CPU; ``llm`` from an OpenAI-compatible
-endpoint. The pipeline (api.pipeline) only ever talks to this protocol, so a test can
+endpoint. The pipeline (api.compare.pipeline) only ever talks to this protocol, so a test can
 hand it a fake engine and the HTTP/CLI layers never know which one runs.
 """
 
@@ -9,31 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
+from api.align.types import CandidatePair, Verdict
 from api.models import Article, ArticleAnalysis, Claim, Cluster, EngineInfo, Usage
-
-
-class Relation(StrEnum):
-    same = "same"
-    conflict = "conflict"
-    unrelated = "unrelated"
-
-
-@dataclass(frozen=True, slots=True)
-class CandidatePair:
-    """Two claims from different articles that blocking found worth a look."""
-
-    a: Claim
-    b: Claim
-    similarity: float
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    relation: Relation
-    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)

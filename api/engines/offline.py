@@ -2,7 +2,7 @@
 
 It is the embedded default, so a new user gets a real comparison at once. Summaries
 and the brief are extractive (the brief notes the other side of a disputed figure);
-claims come from api.claims; the judge applies the alignment rules at a middle
+claims come from api.claims.extract; the judge applies the alignment rules at a middle
 threshold to the pairs that were left ambiguous.
 """
 
@@ -11,9 +11,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
 
-from api import alignment, extractive, gcpause
-from api.claims import extract_claims
-from api.engines.base import BriefRequest, CandidatePair, Verdict
+from api import gcpause
+from api.align import decide
+from api.align.types import CandidatePair, Verdict
+from api.claims.extract import extract_claims
+from api.engines import extractive
+from api.engines.base import BriefRequest
 from api.models import (
     Article,
     ArticleAnalysis,
@@ -23,7 +26,7 @@ from api.models import (
     EngineInfo,
     Usage,
 )
-from api.sentences import SentenceIndex
+from api.text.sentences import SentenceIndex
 
 ALGORITHM = "parallax-offline-3"
 
@@ -56,7 +59,7 @@ class OfflineEngine:
     @staticmethod
     @gcpause.paused
     def _judge(pairs: Sequence[CandidatePair]) -> list[Verdict]:
-        return [alignment.assess(p, alignment.LINK) for p in pairs]
+        return [decide.assess(p, decide.LINK) for p in pairs]
 
     async def brief(self, request: BriefRequest) -> str:
         return await asyncio.to_thread(self._brief, request)

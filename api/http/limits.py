@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from api import netguard
 from api.engines.base import Engine
 from api.errors import (
     EncodingInputError,
@@ -19,11 +18,12 @@ from api.errors import (
     InputTooLarge,
     UsageError,
 )
-from api.ingest import article_from_input
+from api.ingest import netguard
+from api.ingest.inputs import article_from_input
 from api.jobs.execute import EngineFactory
 from api.models import ArticleInput, UrlInput
 from api.settings import Settings
-from api.tokens import count_tokens
+from api.text.tokens import count_tokens
 
 FIELD = "articles"
 

@@ -14,10 +14,10 @@ import logging
 from collections.abc import Callable
 from typing import Protocol
 
-from api import pipeline
+from api.compare import pipeline
 from api.engines.base import Engine
 from api.errors import ParallaxError
-from api.ingest import resolve_inputs
+from api.ingest.inputs import resolve_inputs
 from api.jobs.events import JobEvent
 from api.jobs.models import ComparisonRequest, JobError, JobProgress, JobStatus
 from api.jobs.rows import StoredJob

@@ -30,13 +30,13 @@ from procrastinate.exceptions import ConnectorException
 
 from api import engines
 from api.db import pg
+from api.engines.llm.limiter import share_in_flight
 from api.errors import DatabaseUnavailable
 from api.jobs import queue
 from api.jobs.execute import EngineFactory, run_job
 from api.jobs.pgstore import PgJobStore
 from api.jobs.retention import purge, purge_forever
 from api.jobs.slots import PgSlots
-from api.llm.limiter import share_in_flight
 from api.settings import Settings
 
 log = logging.getLogger("parallax.worker")

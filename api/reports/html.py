@@ -31,7 +31,7 @@ from api.reports.panes import build_panes
 from api.reports.view import ComparisonView, build_comparison_view, clip
 
 _ENV = Environment(
-    loader=PackageLoader("api", "templates"),
+    loader=PackageLoader("api.reports", "templates"),
     autoescape=True,
     undefined=StrictUndefined,
     trim_blocks=True,
@@ -51,7 +51,7 @@ LEGEND = (
 
 
 def _asset(name: str) -> str:
-    return files("api").joinpath("templates", name).read_text(encoding="utf-8")
+    return files("api.reports").joinpath("templates", name).read_text(encoding="utf-8")
 
 
 def csp_hash(source: str) -> str:

@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from pydantic import Field
 
-from api import pipeline
+from api.compare import pipeline
 from api.http.auth import require_api_key
 from api.http.deps import EngineDep, MetricsDep, SettingsDep
 from api.http.limits import check_articles, chosen_engine
 from api.http.problems import problem_responses
-from api.ingest import resolve_inputs
+from api.ingest.inputs import resolve_inputs
 from api.jobs.models import SEED_TEXTS, EngineName, WordBudget, with_examples
 from api.models import ArticleItem, Model, Summaries
 
