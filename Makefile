@@ -1,7 +1,7 @@
 # Two commands do all the set-up on a fresh clone:
 #   make compare   - compare the seed articles with the offline engine
 #   make test      - lint, type-check and run the test suite
-# and one more runs the llm engine against a real server (minutes; see README):
+# and one more runs the llm engine against a real server (minutes; see docs/design.md):
 #   make e2e-real  - llama-cpp-python's server with SmolLM2-135M, then tests/engines/test_real_llm.py
 PYTHON ?= python3
 VENV := .venv
