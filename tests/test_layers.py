@@ -30,7 +30,15 @@ LAYERS = [
     "http",
     "cli",
 ]
-FOUNDATION = {"api", "api.models", "api.errors", "api.settings", "api.logs", "api.aio", "api.gcpause"}
+FOUNDATION = {
+    "api",
+    "api.models",
+    "api.errors",
+    "api.settings",
+    "api.logs",
+    "api.aio",
+    "api.gcpause",
+}
 
 
 def stage(module: str) -> str:
