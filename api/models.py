@@ -143,11 +143,16 @@ class ArticleResult(Article):
 
 
 class ClusterStatus(StrEnum):
-    consensus = "consensus"  # every article states it
+    """What a row asserts: consensus (every article states the label claim), partial
+    (two or more do, not all), unique (only this article: every other states none of
+    it), conflict (the same fact with values that cannot both be true), unmatched (not
+    matched: one article's claim the evidence cannot place; it asserts nothing)."""
+
+    consensus = "consensus"  # every article states the label claim
     partial = "partial"  # two or more articles state it, not all
-    unique = "unique"  # only this article: nothing elsewhere comes close
-    conflict = "conflict"  # linked claims give details that cannot both be true
-    unmatched = "unmatched"  # one article's claim with a possible, unconfirmed match elsewhere
+    unique = "unique"  # only this article: every other article states none of it
+    conflict = "conflict"  # the same fact, with values that cannot both be true
+    unmatched = "unmatched"  # one article's claim the evidence cannot place: no statement
 
 
 class ConflictKind(StrEnum):
@@ -173,28 +178,42 @@ class Conflict(Model):
 
 
 class Cluster(Model):
-    """Claims of one or more articles that state one fact.
+    """One row of the comparison: one fact, and the outlets that state it.
 
-    Every two claims of different articles in a cluster were linked. A cluster may hold
-    several claims of one article (a headline and a lede that repeat the fact), and a
-    claim may belong to several clusters (a sentence that states two facts).
+    The row's fact is its label claim. Every article in ``articles`` states that fact
+    (in a conflict row, states it with a value that cannot also be true), in the
+    sentences of its claims listed in ``claims``; an outlet that states none of it is
+    listed in ``omissions``, and one the evidence does not settle is in neither. A row
+    may hold several claims of one article (a headline and a lede that repeat the
+    fact), and a claim may sit in several rows when its sentence states several facts.
     """
 
     id: str
     status: ClusterStatus
-    label: str = Field(description="A representative claim text.")
-    claims: list[str] = Field(
-        description="Claim ids, in article order; one article may have several."
+    label: str = Field(description="The text of the label claim: the fact the row states.")
+    label_claim: str = Field(
+        description="Id of the claim whose words the label shows. Every article in "
+        "`articles` states this claim."
     )
-    articles: list[str] = Field(description="Ids of the articles whose claims are in the cluster.")
+    claims: list[str] = Field(
+        description="Claim ids, in article order; one article may have several: the "
+        "claims in the sentences where each article states the label claim."
+    )
+    articles: list[str] = Field(description="Ids of the articles that state the label claim.")
+    detail_of: str | None = Field(
+        None,
+        description="Id of the row whose fact this row's fact qualifies (a date, figure, "
+        "place, reason or speaker that some outlets give and others leave out); reports "
+        "show it beside that row.",
+    )
     conflict: Conflict | None = None
 
 
 class Omission(Model):
     article_id: str
     clusters: list[str] = Field(
-        description="Consensus/partial clusters this article states none of: no claim of it "
-        "comes close to any claim of the cluster."
+        description="Consensus, partial and conflict rows whose label claim this article "
+        "states none of, while other articles state it."
     )
 
 
@@ -295,3 +314,56 @@ class Comparison(Model):
     def partial(self) -> bool:
         """True when some input failed: the result covers only what succeeded."""
         return bool(self.errors)
+
+
+class Story(Model):
+    """One story of a feed: the articles that report one event, and their comparison."""
+
+    id: str = Field(
+        description="Stable: a hash of the members' texts (the same articles give the same "
+        "id in any feed and any order).",
+        examples=["s-3f9c0a1b2d4e"],
+    )
+    label: str = Field(
+        description="A short name: the headline of the story's most central article.",
+        examples=["Ukraine's garrison in Kursk under heavy pressure"],
+    )
+    article_ids: list[str] = Field(
+        description="The feed's ids of its articles (a1 is the feed's first item), in feed order.",
+        examples=[["a1", "a3"]],
+    )
+    outlets: list[str] = Field(description="Each article's outlet, in the same order.")
+    comparison: Comparison | None = Field(
+        None,
+        description="The comparison of its articles, the object `parallax compare` returns "
+        "for them (with the feed's article ids); null for a one-article story, with "
+        "--no-compare, or when its comparison failed (then an entry in `errors` names it).",
+    )
+
+
+class Stories(Model):
+    """Result of ``parallax stories`` / ``POST /v1/stories``: a feed grouped into stories."""
+
+    stories: list[Story] = Field(description="Largest first; ties in feed order.")
+    articles: list[Article] = Field(description="The feed's articles: a1, a2, ... in order.")
+    grouping: str = Field(description="The grouping method and its threshold.")
+    compared: bool = Field(description="False with --no-compare: no comparison was run.")
+    engine: EngineInfo | None = Field(None, description="The engine of the comparisons.")
+    usage: Usage = Field(
+        default_factory=Usage,
+        description="The comparisons' usage, summed; `article_tokens` counts the whole feed.",
+    )
+    errors: list[ErrorEntry] = Field(
+        default_factory=list,
+        description="Inputs that failed (their source) and stories whose comparison failed "
+        "(source `story <id>`).",
+    )
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+    created_at: str = Field(default_factory=_now)
+
+    @property
+    def partial(self) -> bool:
+        """True when some input or story comparison failed, or a comparison is partial."""
+        return bool(self.errors) or any(
+            s.comparison is not None and s.comparison.partial for s in self.stories
+        )

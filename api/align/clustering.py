@@ -79,11 +79,11 @@ class _Graph:
             p = d.pair.similarity
             self.near[i][j] = p
             self.near[j][i] = p
-            if d.verdict.relation is not Relation.unrelated:
+            if d.verdict.relation is not Relation.absent:
                 self.links[i].add(j)
                 self.links[j].add(i)
                 self.edges.append((p, _key(i, j)))
-            if d.verdict.relation is Relation.conflict:
+            if d.verdict.relation is Relation.contradicts:
                 self.conflicts[_key(i, j)] = d
 
     def closeness(self, i: int) -> float:
@@ -252,6 +252,7 @@ def _cluster(
         id="",
         status=status,
         label=claims[group[0]].text,  # the seed: one side of the strongest link
+        label_claim=claims[group[0]].id,
         claims=[c.id for c in members],
         articles=articles,
         conflict=conflict_of(members, clash) if clash else None,
@@ -260,7 +261,12 @@ def _cluster(
 
 def _single(claim: Claim, status: ClusterStatus) -> Cluster:
     return Cluster(
-        id="", status=status, label=claim.text, claims=[claim.id], articles=[claim.article_id]
+        id="",
+        status=status,
+        label=claim.text,
+        label_claim=claim.id,
+        claims=[claim.id],
+        articles=[claim.article_id],
     )
 
 

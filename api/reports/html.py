@@ -28,7 +28,7 @@ from markupsafe import Markup
 from api.models import ClusterStatus, Comparison
 from api.reports.matrix import build_matrix
 from api.reports.panes import build_panes
-from api.reports.view import ComparisonView, build_comparison_view, clip
+from api.reports.view import ComparisonView, build_comparison_view, clip, status_word
 
 _ENV = Environment(
     loader=PackageLoader("api.reports", "templates"),
@@ -40,13 +40,17 @@ _ENV = Environment(
 )
 _ENV.filters["clip"] = clip
 
-# What each highlight colour means, for the legend above the columns.
-LEGEND = (
-    (ClusterStatus.consensus.value, "every outlet reports it"),
-    (ClusterStatus.partial.value, "some outlets report it"),
-    (ClusterStatus.unique.value, "only this outlet"),
-    (ClusterStatus.conflict.value, "outlets disagree"),
-    (ClusterStatus.unmatched.value, "one outlet; a possible match elsewhere is unconfirmed"),
+# What each highlight colour means, for the legend above the columns:
+# (status, the word shown, meaning).
+LEGEND = tuple(
+    (status.value, status_word(status), meaning)
+    for status, meaning in (
+        (ClusterStatus.consensus, "every outlet reports it"),
+        (ClusterStatus.partial, "two or more outlets report it, not all"),
+        (ClusterStatus.unique, "only this outlet; every other outlet states none of it"),
+        (ClusterStatus.conflict, "outlets state it with values that cannot both be true"),
+        (ClusterStatus.unmatched, "this outlet states it; nothing is said of the others"),
+    )
 )
 
 
@@ -75,24 +79,32 @@ CSP = "; ".join(
 
 
 def panel_data(c: Comparison, view: ComparisonView) -> dict[str, Any]:
-    """What the cluster panel shows, by cluster id; outlets are indexes into ``outlets``."""
+    """What the cluster panel shows, by cluster id; outlets are indexes into ``outlets``.
+
+    ``articles`` are the outlets that state the row's label claim and ``omits`` those
+    whose omission lists it; an unmatched row's ``articles`` is its own outlet alone.
+    ``detail_of`` is the label of the row this one qualifies, when there is one.
+    """
     index = {a.id: i for i, a in enumerate(c.articles)}
-    omitted: dict[str, list[int]] = {}
-    for o in c.omissions:
-        for cid in o.clusters:
-            omitted.setdefault(cid, []).append(index[o.article_id])
+    labels = {cv.id: cv.label for cv in view.clusters}
     clusters: dict[str, Any] = {}
     for cv in view.clusters:
         entry: dict[str, Any] = {
             "status": cv.status.value,
+            "word": cv.word,
             "label": cv.label,
             "articles": [index[aid] for aid in cv.article_ids if aid in index],
-            "omits": omitted.get(cv.id, []),
+            "omits": [index[aid] for aid in view.omits.get(cv.id, ()) if aid in index],
         }
+        if cv.status is ClusterStatus.unmatched:
+            own = cv.own_article or (cv.article_ids[0] if cv.article_ids else None)
+            entry["articles"] = [index[own]] if own in index else []
+        if cv.detail_of is not None and cv.detail_of in labels and cv.detail_of != cv.id:
+            entry["detail_of"] = labels[cv.detail_of]
         if cv.status is ClusterStatus.conflict:
             entry["kind"] = cv.conflict_kind
             pairs = (
-                (index.get(ev.article_id), ev.value or ev.quote) for ev in cv.evidence if ev.clashes
+                (index.get(ev.article_id), ev.side or ev.quote) for ev in cv.evidence if ev.clashes
             )
             # One row per (outlet, value): an outlet may state the same thing twice.
             unique = dict.fromkeys((i, v) for i, v in pairs if i is not None)

@@ -6,7 +6,8 @@ one line and escapes what Markdown would otherwise interpret: headings, lists,
 emphasis, links, code spans and raw HTML tags all come out as literal text.
 
 The comparison is rendered from :class:`~api.reports.view.ComparisonView`, which the
-HTML report renders too.
+HTML report renders too. A row that qualifies another (``detail_of``) follows it with
+"↳ " before its label, in the coverage table and in every section list.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from api.reports.view import (
 MAX_MATRIX_OUTLETS = 8
 MATRIX_LABEL_CHARS = 70
 MATRIX_VALUE_CHARS = 30
+DETAIL_MARK = "↳ "
 
 # ---------------------------------------------------------------------------------
 # Escaping
@@ -94,8 +96,14 @@ def _more(n: int, what: str) -> list[str]:
     return [f"  - *… and {n} more {what}*"] if n else []
 
 
+def _label(v: ClusterView, limit: int | None = None) -> str:
+    """The row's label, escaped, with one "↳ " per level below the row it qualifies."""
+    label = v.label if limit is None else clip(v.label, limit)
+    return DETAIL_MARK * v.depth + md_text(label)
+
+
 def _cluster_lines(v: ClusterView, *, coverage: bool = True) -> list[str]:
-    head = f"- {md_text(v.label)}"
+    head = f"- {_label(v)}"
     if coverage:
         head += f" *({v.coverage}: {md_text(v.outlet_list)})*"
     return [
@@ -119,7 +127,7 @@ def _cell(cell: MatrixCell) -> str:
     if cell.state is CellState.conflicts:
         value = f": {md_text(clip(cell.value, MATRIX_VALUE_CHARS))}" if cell.value else ""
         return f"**conflicts**{value}"
-    return "—" if cell.state is CellState.absent else cell.state.value
+    return "—" if cell.state is CellState.blank else cell.state.value
 
 
 def _matrix_lines(m: CoverageMatrix) -> list[str]:
@@ -138,12 +146,12 @@ def _matrix_lines(m: CoverageMatrix) -> list[str]:
     lines = [intro, "", "| Status | Claim | " + " | ".join(keys) + " |"]
     lines.append("|" + "---|" * (len(keys) + 2))
     for row in m.rows:
-        label = md_text(clip(row.cluster.label, MATRIX_LABEL_CHARS))
+        label = _label(row.cluster, MATRIX_LABEL_CHARS)
         if per_outlet:
             cells = [_cell(cell) for cell in row.cells]
         else:
             cells = [str(row.count(CellState(k))) for k in keys]
-        lines.append(f"| {row.cluster.status.value} | {label} | " + " | ".join(cells) + " |")
+        lines.append(f"| {row.cluster.word} | {label} | " + " | ".join(cells) + " |")
     if m.more:
         lines += ["", f"*{m.more} more claims, the least widely reported, are not shown.*"]
     return lines
@@ -207,19 +215,19 @@ def _outlet_groups(
 def _conflict_lines(cv: ClusterView) -> list[str]:
     kind = f" *({md_text(cv.conflict_kind)})*" if cv.conflict_kind else ""
     return [
-        f"- {md_text(cv.label)}{kind}",
+        f"- {_label(cv)}{kind}",
         *(_evidence_lines(ev, with_value=True) for ev in cv.shown_evidence),
         *_more(cv.more_evidence, "outlets (see Coverage)"),
     ]
 
 
 def _unique_lines(cv: ClusterView) -> list[str]:
-    return [f"- {md_text(cv.label)}", *(f"  - {md_quote(ev.quote)}" for ev in cv.shown_evidence)]
+    return [f"- {_label(cv)}", *(f"  - {md_quote(ev.quote)}" for ev in cv.shown_evidence)]
 
 
 def _omitted_lines(cv: ClusterView) -> list[str]:
     return [
-        f"- {md_text(cv.label)} *(reported by {md_text(cv.outlet_list)})*",
+        f"- {_label(cv)} *(reported by {md_text(cv.outlet_list)})*",
         *(_evidence_lines(ev) for ev in cv.evidence[:1]),
     ]
 
@@ -248,7 +256,8 @@ def render_comparison_md(c: Comparison) -> str:
             "Not matched with confidence",
             [
                 "Each is stated by one outlet. Another outlet may state it in other words, "
-                "so Parallax does not call it only in that outlet.",
+                "so Parallax neither calls it only in that outlet nor says whether the "
+                "others state it.",
                 "",
                 *_outlet_groups(v.unmatched, "Stated by", _unique_lines),
             ]

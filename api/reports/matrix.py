@@ -1,15 +1,18 @@
 """The coverage matrix: one row per cluster, one column per outlet.
 
-Each cell says what that outlet does with the cluster's claim: it *reports* it, it
-*conflicts* (and states its own value), it *omits* it (the comparison's omissions: a
-claim other outlets share that this one leaves out), or the claim is simply *absent*
-(another outlet's unique claim, or a conflict it takes no part in). Format-neutral
-like :mod:`api.reports.view`: nothing here is escaped.
+Each cell is a statement about that outlet and the row's label claim, and is made
+only when the comparison makes it: the outlet *reports* it (the row lists the
+article), *conflicts* and states its own value (a conflict row, for an article that
+takes a side with a value), *omits* it (the article's omission lists the row), or the
+cell says nothing ("—": another outlet's unique claim, a row the evidence does not
+settle for this outlet, or an unmatched row, which asserts nothing about the others).
+Format-neutral like :mod:`api.reports.view`: nothing here is escaped.
 
 Rows put what an editor checks first on top: conflicts, then consensus, then partial
-claims by how many outlets carry them, then unique ones. A comparison of hundreds of
-articles can have hundreds of clusters; past :data:`MAX_MATRIX_ROWS` the rest are
-counted, not shown (the sections below the matrix still list them).
+claims by how many outlets carry them, then unique ones, then those not matched; a
+row that qualifies another (``detail_of``) comes right after it. A comparison of
+hundreds of articles can have hundreds of clusters; past :data:`MAX_MATRIX_ROWS` the
+rest are counted, not shown (the sections below the matrix still list them).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from api.models import ClusterStatus, Comparison
-from api.reports.view import ClusterView, ComparisonView, EvidenceView
+from api.reports.view import ClusterView, ComparisonView, EvidenceView, nest
 
 MAX_MATRIX_ROWS = 200
 
@@ -36,14 +39,14 @@ class CellState(StrEnum):
     reports = "reports"
     conflicts = "conflicts"
     omits = "omits"
-    absent = "absent"
+    blank = "blank"  # no statement about this outlet
 
 
 @dataclass(frozen=True, slots=True)
 class MatrixCell:
     state: CellState
     claim_id: str | None = None  # the outlet's claim in this cluster, to link to its span
-    value: str | None = None  # what the outlet states, for a conflict
+    value: str | None = None  # the value the outlet states, for a conflict
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,41 +66,37 @@ class CoverageMatrix:
     more: int  # clusters not shown as rows
 
 
-def _row(
-    cluster: ClusterView, article_ids: Sequence[str], omitted: set[tuple[str, str]]
-) -> MatrixRow:
+def _row(cluster: ClusterView, article_ids: Sequence[str], omits: Sequence[str]) -> MatrixRow:
     first: dict[str, EvidenceView] = {}
     for item in cluster.evidence:  # per outlet, the claim that takes a side if any
         held = first.get(item.article_id)
         if held is None or (item.clashes and not held.clashes):
             first[item.article_id] = item
     members = set(cluster.article_ids)
+    conflict = cluster.status is ClusterStatus.conflict
     cells: list[MatrixCell] = []
     for aid in article_ids:
         ev = first.get(aid)
-        if aid in members or ev is not None:
-            conflict = cluster.status is ClusterStatus.conflict and ev is not None and ev.clashes
-            cells.append(
-                MatrixCell(
-                    CellState.conflicts if conflict else CellState.reports,
-                    ev.claim_id if ev else None,
-                    ev.value if ev else None,
-                )
-            )
-        elif (aid, cluster.id) in omitted:
+        if aid in members:
+            if conflict and ev is not None and ev.clashes:
+                cells.append(MatrixCell(CellState.conflicts, ev.claim_id, ev.side))
+            else:
+                cells.append(MatrixCell(CellState.reports, ev.claim_id if ev else None))
+        elif aid in omits:
             cells.append(MatrixCell(CellState.omits))
         else:
-            cells.append(MatrixCell(CellState.absent))
+            cells.append(MatrixCell(CellState.blank))
     return MatrixRow(cluster, tuple(cells))
 
 
 def build_matrix(c: Comparison, view: ComparisonView) -> CoverageMatrix:
     article_ids = tuple(a.id for a in c.articles)
-    omitted = {(o.article_id, cid) for o in c.omissions for cid in o.clusters}
-    ordered = sorted(
-        view.clusters, key=lambda cv: (_ROW_ORDER[cv.status], -len(cv.article_ids))
+    ordered = nest(
+        sorted(view.clusters, key=lambda cv: (_ROW_ORDER[cv.status], -len(cv.article_ids)))
     )  # stable: equal keys keep the comparison's order
-    rows = tuple(_row(cv, article_ids, omitted) for cv in ordered[:MAX_MATRIX_ROWS])
+    rows = tuple(
+        _row(cv, article_ids, view.omits.get(cv.id, ())) for cv in ordered[:MAX_MATRIX_ROWS]
+    )
     return CoverageMatrix(
         article_ids=article_ids,
         outlets=tuple(view.names[aid] for aid in article_ids),

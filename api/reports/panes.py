@@ -2,7 +2,9 @@
 
 An article body is split in Python, from the claims' evidence offsets, into plain-text
 segments; each evidence segment carries its cluster's id and status so the page can
-highlight it and link it to the same claim in the other columns. Nothing here is
+highlight it and link it to the same claim in the other columns. The claims marked are
+the ones the report quotes under the row (:mod:`api.reports.view`): those of the
+articles that state its label claim, or of an unmatched row only its own outlet's. Nothing here is
 escaped: the template escapes every segment. Links are kept only for http(s) URLs.
 """
 
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from api.models import ArticleResult, ClusterStatus, Comparison
-from api.reports.view import ComparisonView, clip, one_line
+from api.reports.view import ComparisonView, clip, one_line, status_word
 
 # The tooltip of a span (for readers without JavaScript) names its cluster briefly:
 # a comparison of hundreds of articles has thousands of spans.
@@ -36,6 +38,7 @@ class Segment:
 
     text: str
     status: str | None = None
+    word: str | None = None  # the status as the report writes it
     claim_id: str | None = None
     cluster_id: str | None = None
     note: str | None = None  # tooltip: status and cluster label
@@ -51,7 +54,7 @@ class ArticlePane:
     url_host: str | None  # what the link shows: the site, not a long path
     published: str | None
     segments: tuple[Segment, ...]
-    counts: tuple[tuple[str, int], ...]  # (status, spans) in ClusterStatus order, no zeros
+    counts: tuple[tuple[str, str, int], ...]  # (status, word, spans) in status order, no 0s
 
 
 def safe_url(url: str | None) -> str | None:
@@ -94,13 +97,15 @@ def article_segments(article: ArticleResult, marks: Mapping[str, Mark]) -> tuple
         if start > cursor:
             segments.append(Segment(text[cursor:start]))
         mark = marks[claim_id]
+        word = status_word(mark.status)
         segments.append(
             Segment(
                 text[start:end],
                 mark.status.value,
+                word,
                 claim_id,
                 mark.cluster_id,
-                f"{mark.status.value}: {clip(one_line(mark.label), NOTE_CHARS)}",
+                f"{word}: {clip(one_line(mark.label), NOTE_CHARS)}",
             )
         )
         cursor = end
@@ -109,17 +114,24 @@ def article_segments(article: ArticleResult, marks: Mapping[str, Mark]) -> tuple
     return tuple(segments)
 
 
-def claim_marks(c: Comparison) -> dict[str, Mark]:
-    """Claim id -> the (first) cluster it belongs to."""
-    marks: dict[str, Mark] = {}
-    for cluster in c.clusters:
-        for claim_id in cluster.claims:
-            marks.setdefault(claim_id, Mark(cluster.id, cluster.status, cluster.label))
-    return marks
+def claim_marks(view: ComparisonView) -> dict[str, Mark]:
+    """Claim id -> the row its span is shown with, and the row's label.
+
+    A span shows one row. A claim quoted under several rows shows the row whose label
+    claim it is, else a conflict row where it takes a side, else the first.
+    """
+    marks: dict[str, tuple[int, Mark]] = {}
+    for cv in view.clusters:
+        for ev in cv.evidence:
+            rank = 0 if ev.claim_id == cv.label_claim else 1 if ev.clashes else 2
+            held = marks.get(ev.claim_id)
+            if held is None or rank < held[0]:
+                marks[ev.claim_id] = (rank, Mark(cv.id, cv.status, cv.label))
+    return {claim_id: mark for claim_id, (_, mark) in marks.items()}
 
 
 def build_panes(c: Comparison, view: ComparisonView) -> tuple[ArticlePane, ...]:
-    marks = claim_marks(c)
+    marks = claim_marks(view)
     panes: list[ArticlePane] = []
     for a in c.articles:
         segments = article_segments(a, marks)
@@ -134,7 +146,11 @@ def build_panes(c: Comparison, view: ComparisonView) -> tuple[ArticlePane, ...]:
                 url_host=_host(a.url),
                 published=a.published,
                 segments=segments,
-                counts=tuple((s.value, counts[s.value]) for s in ClusterStatus if counts[s.value]),
+                counts=tuple(
+                    (s.value, status_word(s), counts[s.value])
+                    for s in ClusterStatus
+                    if counts[s.value]
+                ),
             )
         )
     return tuple(panes)

@@ -1,15 +1,24 @@
 """Format-neutral report views: ids resolved into outlet names and evidence quotes.
 
-:func:`build_comparison_view` groups a comparison's clusters by status (agreed,
-conflicting, unique to one outlet, omitted by one), looks up each cluster's claims and
-outlets, and prepares one-line, clipped quotes and conflict values. The Markdown and
-HTML reports both render this view; neither escapes here, each does its own.
+:func:`build_comparison_view` groups a comparison's rows by status (agreed,
+conflicting, unique to one outlet, not matched, omitted by one), looks up each row's
+claims and outlets, and prepares one-line, clipped quotes and conflict values. The
+Markdown and HTML reports both render this view; neither escapes here, each does its
+own.
+
+Every row is read through its label claim: the label is that claim's text, and the
+quotes under it are the evidence of the claims of the articles that state it (the
+label claim's own first). A report says an outlet *reports* a row only when the row
+lists the article, *omits* it only when the article's omission lists the row (and the
+row is one an outlet can omit), and says nothing about any other outlet. A row that
+qualifies another (``detail_of``) is listed right after that row, one level deeper,
+wherever both are listed (:func:`nest`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from api.models import (
     ArticleResult,
@@ -35,6 +44,19 @@ MAX_NAMES = 8
 MAX_PER_OUTLET = 25
 MIN_PER_OUTLET = 3
 LIST_BUDGET = 600
+
+# Rows whose omission an outlet's ``Omission`` may list: a unique row says itself that
+# the others state none of it, and an unmatched one says nothing about them.
+OMITTABLE = frozenset({ClusterStatus.consensus, ClusterStatus.partial, ClusterStatus.conflict})
+# How a status is written in a report; the JSON keeps ``ClusterStatus``'s values.
+STATUS_WORDS: Mapping[ClusterStatus, str] = {
+    **{s: s.value for s in ClusterStatus},
+    ClusterStatus.unmatched: "not matched",
+}
+
+
+def status_word(status: ClusterStatus) -> str:
+    return STATUS_WORDS[status]
 
 
 def one_line(text: str) -> str:
@@ -63,18 +85,28 @@ class EvidenceView:
     quote: str  # one line, clipped; not escaped
     value: str | None = None  # what this article states, for conflicts (None: as the quote)
     clashes: bool = False  # this claim takes a side in its cluster's conflict
+    side: str | None = None  # the value it takes that side with (one line, clipped)
 
 
 @dataclass(frozen=True, slots=True)
 class ClusterView:
     id: str
     status: ClusterStatus
-    label: str
-    article_ids: tuple[str, ...]
+    label: str  # the label claim's text
+    label_claim: str
+    article_ids: tuple[str, ...]  # the articles that state the label claim
     outlets: tuple[str, ...]
     total: int
-    evidence: tuple[EvidenceView, ...]
+    evidence: tuple[EvidenceView, ...]  # per outlet, the label claim's first
     conflict_kind: str | None = None
+    own_article: str | None = None  # the label claim's article
+    detail_of: str | None = None  # the row whose fact this row's fact qualifies
+    depth: int = 0  # levels below the row it qualifies, in the list at hand (see nest)
+
+    @property
+    def word(self) -> str:
+        """The status as a report writes it."""
+        return status_word(self.status)
 
     @property
     def coverage(self) -> str:
@@ -120,6 +152,7 @@ class ComparisonView:
     names: dict[str, str]  # article id -> display name
     brief: str
     clusters: tuple[ClusterView, ...]  # every cluster, in the comparison's order
+    omits: dict[str, tuple[str, ...]]  # cluster id -> the articles that omit it
     agreed: tuple[ClusterView, ...]
     conflicts: tuple[ClusterView, ...]
     unique: tuple[OutletGroup, ...]
@@ -168,38 +201,94 @@ def _conflict_value(value: str | None, quote: str) -> str | None:
 def _cluster_view(
     cluster: Cluster, claims: dict[str, Claim], names: dict[str, str], total: int
 ) -> ClusterView:
-    evidence: list[EvidenceView] = []
-    if cluster.conflict is not None and cluster.conflict.values:
-        pairs: list[tuple[str, str | None, bool]] = [
-            (v.claim_id, v.value, v.value is not None) for v in cluster.conflict.values
-        ]
+    label_claim = claims.get(cluster.label_claim)
+    article_ids = _unique_in_order(cluster.articles)
+    own = label_claim.article_id if label_claim is not None else None
+    # Whose quotes are listed: the articles that state the label claim, the label's
+    # own first; of an unmatched row, only the label's own (it says nothing of others).
+    if cluster.status is ClusterStatus.unmatched:
+        quoted: tuple[str, ...] = (own,) if own is not None else article_ids[:1]
     else:
-        pairs = [(cid, None, False) for cid in cluster.claims]
-    for claim_id, value, clashes in pairs:
+        quoted = _unique_in_order([*([own] if own in article_ids else []), *article_ids])
+    values: dict[str, str | None] = {}
+    if cluster.status is ClusterStatus.conflict and cluster.conflict is not None:
+        values = {v.claim_id: v.value for v in cluster.conflict.values}
+    by_article: dict[str, list[EvidenceView]] = {aid: [] for aid in quoted}
+    for claim_id in _unique_in_order([cluster.label_claim, *cluster.claims, *values]):
         claim = claims.get(claim_id)
-        if claim is None:
+        if claim is None or claim.article_id not in by_article:
             continue
-        evidence.append(
+        value = values.get(claim_id)
+        by_article[claim.article_id].append(
             EvidenceView(
                 article_id=claim.article_id,
                 claim_id=claim.id,
                 outlet=names.get(claim.article_id, claim.article_id),
                 quote=clip(one_line(claim.evidence.quote)),
                 value=_conflict_value(value, claim.evidence.quote),
-                clashes=clashes,
+                clashes=value is not None,
+                side=clip(one_line(value), MAX_VALUE_CHARS) if value is not None else None,
             )
         )
-    article_ids = _unique_in_order(cluster.articles)
     return ClusterView(
         id=cluster.id,
         status=cluster.status,
-        label=one_line(cluster.label),
+        label=one_line(label_claim.text if label_claim is not None else cluster.label),
+        label_claim=cluster.label_claim,
         article_ids=article_ids,
         outlets=tuple(names.get(aid, aid) for aid in article_ids),
         total=total,
-        evidence=tuple(evidence),
+        evidence=tuple(ev for group in by_article.values() for ev in group),
         conflict_kind=cluster.conflict.kind.value if cluster.conflict else None,
+        own_article=own,
+        detail_of=cluster.detail_of,
     )
+
+
+def nest(views: Sequence[ClusterView]) -> tuple[ClusterView, ...]:
+    """``views`` with each detail row moved right after the row it qualifies.
+
+    A detail row comes after its parent (and the parent's earlier details), its
+    ``depth`` one more than the parent's. One whose parent is not in ``views`` (or
+    that qualifies itself through a loop) stays in its own place, at depth 0.
+    """
+    ids = {v.id for v in views}
+    by_id = {v.id: v for v in views}
+
+    def parent(v: ClusterView) -> str | None:
+        return v.detail_of if v.detail_of in ids and v.detail_of != v.id else None
+
+    def in_loop(v: ClusterView) -> bool:
+        """Whether following ``detail_of`` up from ``v`` comes back to ``v``."""
+        seen = {v.id}
+        up = parent(v)
+        while up is not None and up not in seen:
+            seen.add(up)
+            up = parent(by_id[up])
+        return up == v.id
+
+    children: dict[str, list[ClusterView]] = {}
+    roots: list[ClusterView] = []
+    for v in views:
+        up = parent(v)
+        if up is None or in_loop(v):
+            roots.append(v)
+        else:
+            children.setdefault(up, []).append(v)
+    out: list[ClusterView] = []
+    placed: set[str] = set()
+
+    def place(v: ClusterView, depth: int) -> None:
+        placed.add(v.id)
+        out.append(v if v.depth == depth else replace(v, depth=depth))
+        for child in children.get(v.id, ()):
+            if child.id not in placed:
+                place(child, depth + 1)
+
+    for v in roots:
+        if v.id not in placed:
+            place(v, 0)
+    return tuple(out)
 
 
 def footer_rows(
@@ -245,10 +334,36 @@ def _by_outlet(
     """The single-outlet clusters of ``status``, grouped under their outlet."""
     groups: list[OutletGroup] = []
     for article in articles:
-        mine = tuple(v for v in views if v.status is status and v.article_ids[:1] == (article.id,))
+        mine = [v for v in views if v.status is status and _owner(v) == article.id]
         if mine:
-            groups.append(OutletGroup(article.id, names[article.id], mine))
+            groups.append(OutletGroup(article.id, names[article.id], nest(mine)))
     return groups
+
+
+def _owner(v: ClusterView) -> str | None:
+    if v.own_article is not None:
+        return v.own_article
+    return v.article_ids[0] if v.article_ids else None
+
+
+def omitted_by(c: Comparison, views: Mapping[str, ClusterView]) -> dict[str, tuple[str, ...]]:
+    """Cluster id -> the articles whose omission lists it, in article order.
+
+    Only rows an outlet can omit count, and never for an article the row lists as
+    stating it: a report then says "omits" of nothing it also says "reports" of.
+    """
+    order = {a.id: i for i, a in enumerate(c.articles)}
+    found: dict[str, list[str]] = {}
+    for omission in c.omissions:
+        for cid in dict.fromkeys(omission.clusters):
+            v = views.get(cid)
+            if v is None or v.status not in OMITTABLE or omission.article_id in v.article_ids:
+                continue
+            found.setdefault(cid, []).append(omission.article_id)
+    return {
+        cid: _unique_in_order(sorted(aids, key=lambda a: order.get(a, len(order))))
+        for cid, aids in found.items()
+    }
 
 
 def build_comparison_view(c: Comparison) -> ComparisonView:
@@ -268,12 +383,15 @@ def build_comparison_view(c: Comparison) -> ComparisonView:
     unique = _by_outlet(c.articles, names, ordered, ClusterStatus.unique)
     unmatched = _by_outlet(c.articles, names, ordered, ClusterStatus.unmatched)
 
-    omitted: list[OutletGroup] = []
+    omits = omitted_by(c, views)
+    listed: dict[str, list[str]] = {}
     for omission in c.omissions:
-        missing = tuple(views[cid] for cid in omission.clusters if cid in views)
+        listed.setdefault(omission.article_id, []).extend(omission.clusters)
+    omitted: list[OutletGroup] = []
+    for aid, cids in listed.items():
+        missing = nest([views[cid] for cid in dict.fromkeys(cids) if aid in omits.get(cid, ())])
         if missing:
-            name = names.get(omission.article_id, omission.article_id)
-            omitted.append(OutletGroup(omission.article_id, name, missing))
+            omitted.append(OutletGroup(aid, names.get(aid, aid), missing))
 
     footer = footer_rows(c.engine, c.usage, c.created_at, ("Brief budget", f"{c.max_words} words"))
     return ComparisonView(
@@ -281,8 +399,9 @@ def build_comparison_view(c: Comparison) -> ComparisonView:
         names=names,
         brief=c.summary.strip(),
         clusters=tuple(ordered),
-        agreed=(*consensus, *partial),
-        conflicts=tuple(conflicts),
+        omits=omits,
+        agreed=nest([*consensus, *partial]),
+        conflicts=nest(conflicts),
         unique=_capped(unique),
         unmatched=_capped(unmatched),
         omitted=_capped(omitted),

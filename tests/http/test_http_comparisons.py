@@ -37,7 +37,12 @@ async def test_wait_returns_200_with_the_result(tmp_path: Path) -> None:
         response = await client.post("/v1/comparisons", params={"wait": 30}, json=seed_body())
         assert response.status_code == 200
         assert response.json()["status"] == "done"
-        assert response.json()["result"]["clusters"]
+        clusters = response.json()["result"]["clusters"]
+        assert clusters
+        ids = {cl["id"] for cl in clusters}
+        for cl in clusters:  # the contract: each row names its label claim, maybe a parent
+            assert cl["label_claim"] in cl["claims"]
+            assert cl["detail_of"] is None or cl["detail_of"] in ids - {cl["id"]}
 
 
 async def test_wait_that_runs_out_returns_202_without_result(tmp_path: Path) -> None:

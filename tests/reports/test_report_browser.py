@@ -28,6 +28,7 @@ from api.engines.offline import OfflineEngine
 from api.ingest.inputs import article_from_input, load_articles
 from api.models import ArticleInput, ClusterStatus, Comparison
 from api.reports.html import render_comparison_html
+from api.reports.view import status_word
 from tests.conftest import SEEDS
 from tests.reports.test_report_html import BREAKOUT, hostile_comparison
 
@@ -147,7 +148,7 @@ def test_seeds_report_shows_columns_side_by_side_with_highlights_and_matrix(
     for status in ClusterStatus:
         marks = css(report, f"#columns mark.status-{status.value}")
         assert marks, status
-        assert marks[0].find_element(By.CSS_SELECTOR, ".tag").text.lower() == status.value
+        assert marks[0].find_element(By.CSS_SELECTOR, ".tag").text.lower() == status_word(status)
     assert all(m.get_attribute("tabindex") == "0" for m in css(report, "#columns mark"))
     headers = [th.text for th in css(report, "table.matrix thead th[scope=col]")]
     assert len(headers) == 5 and headers[0] == "Claim"
@@ -266,7 +267,7 @@ def test_thirty_outlets_scroll_inside_their_boxes(browser: Any, tmp_path: Path) 
     c = asyncio.run(compare(articles, OfflineEngine(), max_words=75, summary_max_words=40))
     open_report(browser, c, tmp_path)
     assert len(css(browser, "#columns > article.pane")) == 30
-    assert css(browser, "table.matrix td.cell-absent")  # their hidden text too stays inside
+    assert css(browser, "table.matrix td.cell-blank")  # their hidden text too stays inside
     width = browser.execute_script("return document.documentElement.clientWidth")
     page = browser.execute_script("return document.documentElement.scrollWidth")
     assert page <= width  # the page itself does not scroll sideways ...

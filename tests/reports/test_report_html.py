@@ -24,7 +24,7 @@ BREAKOUT = '</script><script>window.__pwned=1</script><img src=x onerror="window
 def hostile_comparison() -> Comparison:
     """make_comparison() whose hostile article also leaks into a label (so into JSON)."""
     c = make_comparison()
-    c.clusters[4].label = XSS_QUOTE + BREAKOUT
+    c.articles[2].claims[1].text = XSS_QUOTE + BREAKOUT  # the label claim of k5
     c.summary += " " + BREAKOUT
     return c
 
@@ -175,7 +175,7 @@ def test_matrix_has_headers_and_a_cell_per_outlet() -> None:
     assert '<th scope="row"><span class="badge status-conflict">conflict</span>Size of' in conflict
     assert '<a href="#claim-a1.c3">conflicts<b>about 12,000</b>' in (conflict)
     assert "conflicts<b>about 12,000</b>" in conflict and "conflicts<b>some 10,000</b>" in conflict
-    assert '<span class="sr-only">not reported</span>' in conflict
+    assert '<span class="sr-only">no statement</span>' in conflict
     assert rows[2].count(">reports</a>") == 2 and '<td class="cell-omits">omits</td>' in rows[2]
 
 
@@ -222,3 +222,12 @@ def test_article_segments_cover_text_exactly_once() -> None:
 )
 def test_safe_url(url: str | None, expected: str | None) -> None:
     assert safe_url(url) == expected
+
+
+def test_a_claim_quoted_under_two_rows_is_shown_with_the_row_it_labels() -> None:
+    c = make_comparison()
+    c.clusters[0].claims.append("a1.c3")  # k1 also holds k3's label claim
+    c.clusters[0].claims.append("a2.c3")  # and the other side of k3's conflict
+    html = render_comparison_html(c)
+    assert '<mark class="claim status-conflict" id="claim-a1.c3" data-cluster="k3"' in html
+    assert '<mark class="claim status-conflict" id="claim-a2.c3" data-cluster="k3"' in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -22,9 +23,10 @@ from api.models import (
     Summaries,
     Usage,
 )
+from api.reports.html import render_comparison_html
 from api.reports.markdown import md_text, render_comparison_md, render_summaries_md
 from api.reports.matrix import CellState, build_matrix
-from api.reports.view import build_comparison_view
+from api.reports.view import ClusterView, build_comparison_view, clip, nest
 
 LEDGER = (
     "Russian drones destroyed hundreds of vehicles on the Kursk–Sudzha road.\n"
@@ -44,15 +46,25 @@ XSS_TEXT = (
     "| col | umn | and *stars* and `ticks` and &amp; entity."
 )
 UNESCAPED_LT = re.compile(r"(?<!\\)<")
+# The label claims' statements (claim texts), which the reports show as row labels.
+K1 = "Drones destroyed hundreds of vehicles on the Kursk–Sudzha road"
+K2 = "Perpetua: you should have started worrying about Kursk"
+K3 = "Size of the Ukrainian garrison"
+K4 = "Officials did not comment on the bridges"
+K6 = "The garrison is under significant pressure"
+K7 = "The vehicles were destroyed on the Kursk–Sudzha road"
+K8 = "The garrison is under pressure"
+K9 = "Andrew Perpetua wrote it"
 XSS_QUOTE = "# Breaking: <script>alert(1)</script> was posted with <img src=x onerror=alert(2)>"
 
 
-def claim(article_id: str, n: int, text: str, quote: str) -> Claim:
+def claim(article_id: str, n: int, text: str, quote: str, statement: str | None = None) -> Claim:
+    """Claim ``n`` of an article: ``quote`` (found in ``text``) states ``statement``."""
     start = text.index(quote)
     return Claim(
         id=f"{article_id}.c{n}",
         article_id=article_id,
-        text=quote,
+        text=statement or quote,
         negated=False,
         evidence=Evidence(quote=quote, start=start, end=start + len(quote)),
     )
@@ -60,16 +72,16 @@ def claim(article_id: str, n: int, text: str, quote: str) -> Claim:
 
 def make_comparison() -> Comparison:
     a1 = [
-        claim("a1", 1, LEDGER, "Russian drones destroyed hundreds of vehicles"),
-        claim("a1", 2, LEDGER, "You should have started worrying about Kursk"),
-        claim("a1", 3, LEDGER, "Ukraine's garrison of about 12,000 soldiers"),
-        claim("a1", 4, LEDGER, "Officials did not comment on the bridges."),
+        claim("a1", 1, LEDGER, "Russian drones destroyed hundreds of vehicles", K1),
+        claim("a1", 2, LEDGER, "You should have started worrying about Kursk", K2),
+        claim("a1", 3, LEDGER, "Ukraine's garrison of about 12,000 soldiers", K3),
+        claim("a1", 4, LEDGER, "Officials did not comment on the bridges.", K4),
     ]
     a2 = [
         claim("a2", 1, COURIER, "Drone strikes have destroyed hundreds of vehicles"),
         claim("a2", 2, COURIER, "You should have started worrying about Kursk"),
         claim("a2", 3, COURIER, "Ukraine's garrison of some 10,000 troops"),
-        claim("a2", 4, COURIER, "in the region is under significant pressure"),
+        claim("a2", 4, COURIER, "in the region is under significant pressure", K6),
     ]
     a3 = [
         claim("a3", 1, XSS_TEXT, "Hundreds of vehicles were destroyed"),
@@ -112,6 +124,7 @@ def make_comparison() -> Comparison:
             id="k1",
             status=ClusterStatus.consensus,
             label="Drones destroyed hundreds of vehicles on the Kursk–Sudzha road",
+            label_claim="a1.c1",
             claims=["a1.c1", "a2.c1", "a3.c1"],
             articles=["a1", "a2", "a3"],
         ),
@@ -119,6 +132,7 @@ def make_comparison() -> Comparison:
             id="k2",
             status=ClusterStatus.partial,
             label="Perpetua: you should have started worrying about Kursk",
+            label_claim="a1.c2",
             claims=["a1.c2", "a2.c2"],
             articles=["a1", "a2"],
         ),
@@ -126,6 +140,7 @@ def make_comparison() -> Comparison:
             id="k3",
             status=ClusterStatus.conflict,
             label="Size of the Ukrainian garrison",
+            label_claim="a1.c3",
             claims=["a1.c3", "a2.c3"],
             articles=["a1", "a2"],
             conflict=Conflict(
@@ -140,6 +155,7 @@ def make_comparison() -> Comparison:
             id="k4",
             status=ClusterStatus.unique,
             label="Officials did not comment on the bridges",
+            label_claim="a1.c4",
             claims=["a1.c4"],
             articles=["a1"],
         ),
@@ -147,6 +163,7 @@ def make_comparison() -> Comparison:
             id="k5",
             status=ClusterStatus.unique,
             label=XSS_QUOTE,
+            label_claim="a3.c2",
             claims=["a3.c2"],
             articles=["a3"],
         ),
@@ -154,6 +171,7 @@ def make_comparison() -> Comparison:
             id="k6",
             status=ClusterStatus.unmatched,
             label="The garrison is under significant pressure",
+            label_claim="a2.c4",
             claims=["a2.c4"],
             articles=["a2"],
         ),
@@ -257,7 +275,7 @@ def test_markdown_lists_unmatched_claims_apart_from_unique_ones() -> None:
     assert "under significant pressure" not in unique
     assert "### Stated by The Harbour Courier" in unmatched
     assert "“in the region is under significant pressure”" in unmatched
-    assert "does not call it only in that outlet" in unmatched
+    assert "neither calls it only in that outlet nor says whether the others" in unmatched
 
 
 def test_a_conflict_member_without_a_value_of_its_own_reports_it() -> None:
@@ -318,7 +336,7 @@ def test_markdown_clips_long_quotes_to_one_line() -> None:
     long_quote = "word " * 300
     text = long_quote + "\nend."
     c.articles[0].text = text
-    c.articles[0].claims[3] = claim("a1", 4, text, long_quote.strip())
+    c.articles[0].claims[3] = claim("a1", 4, text, long_quote.strip(), K4)
     md = render_comparison_md(c)
     line = next(line for line in md.splitlines() if "word word" in line)
     assert line.endswith("…”")
@@ -416,8 +434,10 @@ def many_outlets(n: int) -> Comparison:
                 text=text,
                 summary="s",
                 claims=[
-                    claim(aid, 1, text, "Drones destroyed 40 vehicles."),
-                    claim(aid, 2, text, "The garrison holds."),
+                    claim(
+                        aid, 1, text, "Drones destroyed 40 vehicles.", "Drones destroyed vehicles"
+                    ),
+                    claim(aid, 2, text, "The garrison holds.", "The garrison holds"),
                 ],
             )
         )
@@ -429,6 +449,7 @@ def many_outlets(n: int) -> Comparison:
                 id="k1",
                 status=ClusterStatus.conflict,
                 label="Drones destroyed vehicles",
+                label_claim="a1.c1",
                 claims=[f"{a}.c1" for a in ids],
                 articles=ids,
                 conflict=Conflict(
@@ -443,6 +464,7 @@ def many_outlets(n: int) -> Comparison:
                 id="k2",
                 status=ClusterStatus.partial,
                 label="The garrison holds",
+                label_claim="a2.c2",
                 claims=[f"{a}.c2" for a in ids[1:]],
                 articles=ids[1:],
             ),
@@ -465,3 +487,351 @@ def test_markdown_with_many_outlets_counts_instead_of_columns_and_caps_lists() -
     assert "… and 24 more outlets" in conflicting
     assert "(29 of 30 outlets: Outlet 2, Outlet 3, " in md
     assert "Outlet 9 and 21 more)" in md
+
+
+# --- Rows read through their label claims: details, unmatched rows, cells ----------------
+
+
+def detailed_comparison() -> Comparison:
+    """make_comparison() with detail rows, a stray claim and omissions that assert nothing.
+
+    - k7 (partial) is the place of k1's fact, given by the Ledger and the Courier and
+      omitted by the third outlet; k8 (unique) is a detail of the conflict row k3;
+      k9 (unique) qualifies a row that is not in the comparison.
+    - k2 lists a claim of the third outlet, which the row does not list as stating it
+      and whose omission lists the row: that outlet omits k2, and nothing of it is quoted.
+    - The Ledger's omission lists the unmatched row k6 and the Courier's the unique row
+      k4: neither row says anything about those outlets.
+    """
+    c = make_comparison()
+    ledger, courier, _ = c.articles
+    ledger.claims += [
+        claim("a1", 5, LEDGER, "on the Kursk–Sudzha road", K7),
+        claim("a1", 6, LEDGER, "is under pressure", K8),
+        claim("a1", 7, LEDGER, "Andrew Perpetua wrote", K9),
+    ]
+    courier.claims.append(claim("a2", 5, COURIER, "between Kursk and Sudzha"))
+    c.clusters[1].claims.append("a3.c1")
+    c.clusters += [
+        Cluster(
+            id="k7",
+            status=ClusterStatus.partial,
+            label=K7,
+            label_claim="a1.c5",
+            claims=["a1.c5", "a2.c5"],
+            articles=["a1", "a2"],
+            detail_of="k1",
+        ),
+        Cluster(
+            id="k8",
+            status=ClusterStatus.unique,
+            label=K8,
+            label_claim="a1.c6",
+            claims=["a1.c6"],
+            articles=["a1"],
+            detail_of="k3",
+        ),
+        Cluster(
+            id="k9",
+            status=ClusterStatus.unique,
+            label=K9,
+            label_claim="a1.c7",
+            claims=["a1.c7"],
+            articles=["a1"],
+            detail_of="k404",
+        ),
+    ]
+    c.omissions = [
+        Omission(article_id="a3", clusters=["k2", "k7"]),
+        Omission(article_id="a1", clusters=["k6"]),
+        Omission(article_id="a2", clusters=["k4"]),
+    ]
+    return c
+
+
+def coverage_rows(md: str) -> list[list[str]]:
+    """The coverage table's body rows, cell by cell."""
+    coverage = md.split("\n## Coverage\n")[1].split("\n## Agreed\n")[0]
+    lines = [line for line in coverage.splitlines() if line.startswith("|")][2:]
+    return [[cell.strip() for cell in line.strip("|").split(" | ")] for line in lines]
+
+
+def md_section(md: str, title: str, after: str) -> str:
+    return md.split(f"\n## {title}\n")[1].split(f"\n## {after}\n")[0]
+
+
+def test_markdown_coverage_states_only_what_the_rows_say_and_nests_details() -> None:
+    rows = coverage_rows(render_comparison_md(detailed_comparison()))
+    assert rows == [
+        [
+            "conflict",
+            "Size of the Ukrainian garrison",
+            "**conflicts**: about 12,000",
+            "**conflicts**: some 10,000",
+            "—",
+        ],
+        ["unique", "↳ " + K8, "reports", "—", "—"],  # right after the row it qualifies
+        ["consensus", K1, "reports", "reports", "reports"],
+        ["partial", "↳ " + K7, "reports", "reports", "omits"],
+        # The third outlet's claim in k2 does not make it report k2: its omission does.
+        ["partial", K2, "reports", "reports", "omits"],
+        # A unique row says nothing of the others, whatever an omission lists.
+        ["unique", K4, "reports", "—", "—"],
+        ["unique", md_text(clip(XSS_QUOTE, 70)), "—", "—", "reports"],
+        ["unique", K9, "reports", "—", "—"],  # its parent is missing: its own place
+        # Not matched: its own outlet reports it; nothing, not even "omits", of the others.
+        ["not matched", K6, "—", "reports", "—"],
+    ]
+
+
+def test_markdown_sections_nest_details_where_their_parent_is_listed() -> None:
+    md = render_comparison_md(detailed_comparison())
+    agreed = md_section(md, "Agreed", "Conflicting").strip().splitlines()
+    assert agreed == [
+        f"- {K1} *(all 3 outlets: The Northern Ledger, The Harbour Courier, "
+        "\\<b>Evil\\</b> Outlet)*",
+        "  - **The Northern Ledger**: “Russian drones destroyed hundreds of vehicles”",
+        "  - **The Harbour Courier**: “Drone strikes have destroyed hundreds of vehicles”",
+        "  - **\\<b>Evil\\</b> Outlet**: “Hundreds of vehicles were destroyed”",
+        f"- ↳ {K7} *(2 of 3 outlets: The Northern Ledger, The Harbour Courier)*",
+        "  - **The Northern Ledger**: “on the Kursk–Sudzha road”",
+        "  - **The Harbour Courier**: “between Kursk and Sudzha”",
+        f"- {K2} *(2 of 3 outlets: The Northern Ledger, The Harbour Courier)*",
+        "  - **The Northern Ledger**: “You should have started worrying about Kursk”",
+        "  - **The Harbour Courier**: “You should have started worrying about Kursk”",
+    ]
+    # The conflict row k3 is not in this list: its detail k8 stands in its own place.
+    unique = md_section(md, "Only in one outlet", "Not matched with confidence")
+    ledger = unique.split("### Only in The Northern Ledger\n")[1].split("\n### ")[0]
+    assert ledger.strip().splitlines() == [
+        f"- {K4}",
+        "  - “Officials did not comment on the bridges.”",
+        f"- {K8}",
+        "  - “is under pressure”",
+        f"- {K9}",
+        "  - “Andrew Perpetua wrote”",
+    ]
+    unmatched = md_section(md, "Not matched with confidence", "Omitted")
+    assert "### Stated by The Harbour Courier" in unmatched
+    assert unmatched.rstrip().endswith(f"- {K6}\n  - “in the region is under significant pressure”")
+    omitted = md_section(md, "Omitted", "Errors")
+    # Only the third outlet's omission lists rows it can omit; the other two list a
+    # unique and an unmatched row, which say nothing about them.
+    assert omitted.count("### Omitted by") == 1
+    assert omitted.strip().splitlines() == [
+        "### Omitted by \\<b>Evil\\</b> Outlet",
+        "",
+        f"- {K2} *(reported by The Northern Ledger, The Harbour Courier)*",
+        "  - **The Northern Ledger**: “You should have started worrying about Kursk”",
+        f"- {K7} *(reported by The Northern Ledger, The Harbour Courier)*",
+        "  - **The Northern Ledger**: “on the Kursk–Sudzha road”",
+    ]
+    # k2 lists a claim of the third outlet, which does not state it: not quoted under k2.
+    assert agreed[-2:] == [
+        "  - **The Northern Ledger**: “You should have started worrying about Kursk”",
+        "  - **The Harbour Courier**: “You should have started worrying about Kursk”",
+    ]
+
+
+def test_a_row_is_read_through_its_label_claim() -> None:
+    c = make_comparison()
+    consensus = c.clusters[0]
+    consensus.label = "a stale label"  # what reports show is the label claim's text
+    consensus.label_claim = "a2.c1"
+    md = render_comparison_md(c)
+    agreed = md_section(md, "Agreed", "Conflicting").splitlines()
+    head = next(i for i, line in enumerate(agreed) if "destroyed hundreds" in line)
+    assert agreed[head].startswith("- Drone strikes have destroyed hundreds of vehicles *(all 3")
+    # The label's own outlet comes first, quoting the label claim.
+    assert agreed[head + 1] == (
+        "  - **The Harbour Courier**: “Drone strikes have destroyed hundreds of vehicles”"
+    )
+    assert "a stale label" not in md
+    assert coverage_rows(md)[1][1] == "Drone strikes have destroyed hundreds of vehicles"
+
+
+def test_the_label_claim_is_quoted_first_among_its_outlets_claims() -> None:
+    c = make_comparison()
+    text = c.articles[0].text
+    c.articles[0].claims.append(claim("a1", 5, text, "Russian drones", K1))
+    partial = c.clusters[1]  # the Ledger states k2 in two claims; the label is its second
+    partial.claims = ["a1.c1", "a1.c2", "a2.c2"]
+    partial.label_claim = "a1.c2"
+    view = build_comparison_view(c)
+    [k2] = [v for v in view.clusters if v.id == "k2"]
+    assert [ev.claim_id for ev in k2.evidence] == ["a1.c2", "a1.c1", "a2.c2"]
+    omitted = md_section(render_comparison_md(c), "Omitted", "Errors")
+    assert "  - **The Northern Ledger**: “You should have started worrying about Kursk”" in omitted
+
+
+def test_an_unmatched_row_quotes_only_its_own_outlet() -> None:
+    c = make_comparison()
+    unmatched = c.clusters[5]
+    unmatched.claims.append("a1.c3")  # another outlet's claim, which the row cannot place
+    c.omissions.append(Omission(article_id="a3", clusters=["k6"]))
+    md = render_comparison_md(c)
+    section = md_section(md, "Not matched with confidence", "Omitted")
+    assert "“in the region is under significant pressure”" in section
+    assert "12,000" not in section and "Northern Ledger" not in section
+    [row] = [r for r in coverage_rows(md) if r[1] == K6]
+    assert row == ["not matched", K6, "—", "reports", "—"]
+    html = render_comparison_html(c)
+    [tr] = [r for r in html.split("<tr data-cluster=")[1:] if r.startswith('"k6"')]
+    assert tr.count('class="cell-blank"') == 2 and 'class="cell-omits"' not in tr
+
+
+def test_an_omission_of_a_row_the_article_states_is_not_shown() -> None:
+    c = make_comparison()
+    c.omissions = [Omission(article_id="a1", clusters=["k1", "k2"])]  # a1 states both
+    md = render_comparison_md(c)
+    assert "omits" not in "\n".join("|".join(r) for r in coverage_rows(md))
+    assert "Every outlet reports every shared claim." in md
+
+
+def test_a_conflict_cell_names_the_value_even_when_it_repeats_the_quote() -> None:
+    c = make_comparison()
+    conflict = c.clusters[2].conflict
+    assert conflict is not None
+    conflict.values[0].value = "Ukraine's garrison of about 12,000 soldiers."
+    [row] = [r for r in coverage_rows(render_comparison_md(c)) if r[0] == "conflict"]
+    assert row[2] == "**conflicts**: Ukraine's garrison of about 1…"  # clipped to 30
+    assert row[3] == "**conflicts**: some 10,000"
+
+
+def test_nest_follows_chains_and_leaves_loops_and_orphans_in_place() -> None:
+    def row(cid: str, parent: str | None) -> ClusterView:
+        return ClusterView(
+            id=cid,
+            status=ClusterStatus.partial,
+            label=cid,
+            label_claim=f"{cid}.c1",
+            article_ids=("a1",),
+            outlets=("A",),
+            total=2,
+            evidence=(),
+            detail_of=parent,
+        )
+
+    views = [
+        row("d2", "d1"),  # a detail of a detail
+        row("p", None),
+        row("x", "y"),  # x and y qualify each other: neither moves
+        row("d1", "p"),
+        row("y", "x"),
+        row("o", "gone"),  # its parent is not listed
+        row("s", "s"),
+        row("d3", "p"),
+        row("z", "x"),  # qualifies a row of the loop, which is listed: follows it
+    ]
+    assert [(v.id, v.depth) for v in nest(views)] == [
+        ("p", 0),
+        ("d1", 1),
+        ("d2", 2),
+        ("d3", 1),
+        ("x", 0),
+        ("z", 1),
+        ("y", 0),
+        ("o", 0),
+        ("s", 0),
+    ]
+
+
+def test_markdown_marks_each_level_of_a_chain_of_details() -> None:
+    c = detailed_comparison()
+    c.articles[1].claims.append(claim("a2", 6, COURIER, "Kursk and Sudzha"))
+    c.clusters.append(
+        Cluster(
+            id="k10",
+            status=ClusterStatus.unique,
+            label="Sudzha",
+            label_claim="a2.c6",
+            claims=["a2.c6"],
+            articles=["a2"],
+            detail_of="k7",
+        )
+    )
+    labels = [r[1] for r in coverage_rows(render_comparison_md(c))]
+    at = labels.index(K1)
+    assert labels[at : at + 3] == [K1, "↳ " + K7, "↳ ↳ Kursk and Sudzha"]
+
+
+# --- HTML, cell by cell ----------------------------------------------------------------
+
+
+def html_matrix_rows(html: str) -> list[tuple[str, str, list[str]]]:
+    """(cluster id, the row's <tr> attributes and label cell, its cells' text)."""
+    table = html.split('<table class="matrix">')[1].split("</table>")[0]
+    out = []
+    for chunk in table.split("<tr data-cluster=")[1:]:
+        cid = chunk.split('"')[1]
+        head = chunk.split("</th>")[0]
+        cells = re.findall(r"<td class=\"cell-(\w+)\">(.*?)</td>", chunk)
+        out.append(
+            (cid, head, [f"{kind}:{re.sub(r'<[^>]+>', ' ', body).split()}" for kind, body in cells])
+        )
+    return out
+
+
+def test_html_matrix_cells_and_nested_detail_rows() -> None:
+    rows = html_matrix_rows(render_comparison_html(detailed_comparison()))
+    assert [cid for cid, _, _ in rows] == ["k3", "k8", "k1", "k7", "k2", "k4", "k5", "k9", "k6"]
+    by_id = {cid: (head, cells) for cid, head, cells in rows}
+    blank = "blank:['—', 'no', 'statement']"
+    assert by_id["k3"][1] == [
+        "conflicts:['conflicts', 'about', '12,000']",
+        "conflicts:['conflicts', 'some', '10,000']",
+        blank,
+    ]
+    assert by_id["k8"][1] == ["reports:['reports']", blank, blank]
+    assert by_id["k1"][1] == ["reports:['reports']"] * 3
+    assert by_id["k7"][1] == ["reports:['reports']", "reports:['reports']", "omits:['omits']"]
+    assert by_id["k2"][1] == ["reports:['reports']", "reports:['reports']", "omits:['omits']"]
+    assert by_id["k4"][1] == ["reports:['reports']", blank, blank]
+    assert by_id["k9"][1] == ["reports:['reports']", blank, blank]
+    assert by_id["k6"][1] == [blank, "reports:['reports']", blank]
+    for cid in ("k8", "k7"):
+        assert by_id[cid][0].startswith('"' + cid + '" class="detail" data-depth="1">')
+        assert '<span class="detail-mark" aria-hidden="true">↳ </span>' in by_id[cid][0]
+    for cid in ("k3", "k1", "k2", "k9", "k6"):
+        assert "detail" not in by_id[cid][0]
+    assert '<span class="badge status-unmatched">not matched</span>' + K6 in by_id["k6"][0]
+
+
+def test_html_sections_nest_details_and_state_only_what_rows_say() -> None:
+    html = render_comparison_html(detailed_comparison())
+
+    def section(name: str) -> str:
+        return html.split(f'<section id="{name}"')[1].split("</section>")[0]
+
+    agreed = section("agreed")
+    items = re.findall(r"<li( class=\"detail\" data-depth=\"\d\")?><span class=\"badge", agreed)
+    assert items == ["", ' class="detail" data-depth="1"', ""]
+    assert agreed.index(K1) < agreed.index(K7) < agreed.index(K2)
+    assert "Hundreds of vehicles were destroyed" in agreed.split(K2)[0]  # k1's, not k2's
+    assert "a3.c1" not in agreed.split(K2)[1]
+    unmatched = section("unmatched")
+    assert '<span class="badge status-unmatched">not matched</span>' + K6 in unmatched
+    assert unmatched.count("<q>") == 1 and "#claim-a2.c4" in unmatched
+    omitted = section("omitted")
+    assert omitted.count("<h3>") == 1 and "Omitted by &lt;b&gt;Evil&lt;/b&gt; Outlet" in omitted
+    assert K4 not in omitted and K6 not in omitted
+    unique = section("unique")
+    assert 'class="detail"' not in unique  # k8's parent is not listed there
+
+
+def test_html_panel_data_says_nothing_of_other_outlets_for_unmatched_rows() -> None:
+    c = detailed_comparison()
+    c.clusters[5].claims.append("a1.c3")
+    block = render_comparison_html(c).split('id="parallax-data">')[1].split("</script>")[0]
+    data = json.loads(block)["clusters"]
+    assert data["k6"] == {
+        "status": "unmatched",
+        "word": "not matched",
+        "label": K6,
+        "articles": [1],
+        "omits": [],
+    }
+    assert data["k7"]["detail_of"] == K1 and data["k7"]["omits"] == [2]
+    assert "detail_of" not in data["k9"]  # its parent is not in the comparison
+    assert data["k2"]["articles"] == [0, 1] and data["k2"]["omits"] == [2]
+    assert data["k4"]["omits"] == []

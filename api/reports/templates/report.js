@@ -67,13 +67,22 @@
     panel.setAttribute("data-status", c.status);
     var about = el("div", null, "about");
     var head = el("h3");
-    var badge = el("span", c.status, "badge status-" + c.status);
+    var badge = el("span", c.word || c.status, "badge status-" + c.status);
     head.appendChild(badge);
     head.appendChild(document.createTextNode(c.label));
     about.appendChild(head);
+    if (c.detail_of) {
+      about.appendChild(el("p", "Detail of: " + c.detail_of, "muted"));
+    }
     var n = c.articles.length;
     var total = data.outlets.length;
-    about.appendChild(el("p", "Reported by " + n + " of " + total + ": " + names(c.articles)));
+    if (c.status === "unmatched") {
+      // Not matched: it says nothing about the other outlets.
+      about.appendChild(el("p", "Stated by " + names(c.articles) +
+        "; not matched with confidence, so nothing is said of the other outlets"));
+    } else {
+      about.appendChild(el("p", "Reported by " + n + " of " + total + ": " + names(c.articles)));
+    }
     if (c.omits.length) {
       about.appendChild(el("p", "Omitted by " + names(c.omits), "muted"));
     }
