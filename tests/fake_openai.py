@@ -5,7 +5,9 @@
 * extract (an ``<<<ARTICLE …>>>`` fence): a summary and one claim per sentence of the
   fenced text, each quoting that sentence verbatim;
 * reduce (``<<<PARTS …>>>``): keeps every claim whose quote was not seen before;
-* judge (``<<<PAIRS …>>>``): same / conflict / unrelated by word overlap and figures;
+* judge (``<<<PAIRS …>>>``): for each item, whether its passage states its claim, by
+  the share of the claim's content words the passage holds, and its figures:
+  states / contradicts / absent;
 * brief (``<<<CLUSTERS …>>>``): one sentence per cluster (its first claim), citing it;
 * anything else (LangChain's prompts): the first words of the last message.
 
@@ -40,6 +42,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from api.text.terms import content_terms
 from api.text.tokens import count_tokens
 from tests.serverproc import free_port, running
 
@@ -114,22 +117,31 @@ def _reduce(data: list[dict[str, Any]]) -> dict[str, Any]:
     return {"summary": data[0]["summary"] if data else "", "keep": keep}
 
 
-def _relation(a: str, b: str) -> tuple[str, str]:
-    wa, wb = _words(a), _words(b)
-    overlap = len(wa & wb) / max(len(wa | wb), 1)
-    figures_a, figures_b = set(re.findall(r"\d+", a)), set(re.findall(r"\d+", b))
-    if overlap >= 0.35 and figures_a and figures_b and figures_a != figures_b:
-        return "conflict", f"overlap {overlap:.2f}, figures differ"
-    if overlap >= 0.45:
-        return "same", f"overlap {overlap:.2f}"
-    return "unrelated", f"overlap {overlap:.2f}"
+# Share of a claim's content words a passage must hold to state it (or, with other
+# figures, to contradict it).
+STATES = 0.6
+CONTRADICTS = 0.5
+
+
+def relation(claim: str, passage: str) -> tuple[str, str]:
+    """Directional, as the judge prompt asks: does ``passage`` state ``claim``? The
+    share of the claim's content words found in the passage, not the other way round,
+    so a broader passage that shares a few words does not state a narrower claim."""
+    words = set(content_terms(claim))
+    held = len(words & set(content_terms(passage))) / max(len(words), 1)
+    figures_c, figures_p = set(re.findall(r"\d+", claim)), set(re.findall(r"\d+", passage))
+    if held >= CONTRADICTS and figures_c and figures_p and not figures_c <= figures_p:
+        return "contradicts", f"holds {held:.2f}, figures differ"
+    if held >= STATES:
+        return "states", f"holds {held:.2f}"
+    return "absent", f"holds {held:.2f}"
 
 
 def _judge(data: list[dict[str, Any]]) -> dict[str, Any]:
     verdicts = []
     for pair in data:
-        relation, reason = _relation(pair["a"]["claim"], pair["b"]["claim"])
-        verdicts.append({"pair": pair["pair"], "relation": relation, "reason": reason})
+        relation_, reason = relation(pair["claim"]["text"], pair["passage"]["text"])
+        verdicts.append({"pair": pair["pair"], "relation": relation_, "reason": reason})
     return {"verdicts": verdicts}
 
 

@@ -55,11 +55,11 @@ def assess(pair: CandidatePair, threshold: float = SURE_SAME) -> Verdict:
     """The offline rules: related above ``threshold``; a conflict when related claims
     differ in a figure or date, in polarity, or in who said it."""
     if pair.similarity < threshold:
-        return Verdict(Relation.unrelated, f"p {pair.similarity:.2f}")
+        return Verdict(Relation.absent, f"p {pair.similarity:.2f}")
     kind = conflict_kind(pair.a, pair.b) if pair.similarity >= CONFLICT_MIN else None
     if kind is not None:
-        return Verdict(Relation.conflict, kind.value)
-    return Verdict(Relation.same, f"p {pair.similarity:.2f}")
+        return Verdict(Relation.contradicts, kind.value)
+    return Verdict(Relation.states, f"p {pair.similarity:.2f}")
 
 
 def conflict_kind(a: Claim, b: Claim) -> ConflictKind | None:

@@ -5,6 +5,16 @@ sentences, so everything they say is grounded in a source by construction. Selec
 is greedy with a redundancy penalty (MMR): the best-scoring sentence that still fits
 the budget, minus how much it repeats what was already chosen.
 
+The brief never says one thing twice: three outlets' headlines of one event are one
+fact. A candidate that :func:`repeats` a sentence already in the brief (most of its
+content terms, stems and names, are that sentence's) is skipped, not only penalized,
+and so is one nearly all of whose terms the brief already holds. The check is
+directional containment, not equality: "Pelosi said talks would go on" repeats
+"Speaker Nancy Pelosi told reporters on Thursday that talks would go on", though
+neither is a copy of the other, while the longer sentence after the shorter one adds
+the day and the audience and stays. As the brief is reordered after selection, the
+check runs once more in the order shown.
+
 The one addition to a source's words is an editorial note in square brackets after a
 contested figure or date, naming what the other outlets give instead: "a $1 trillion
 [centre: $1.2 trillion] bill". Each note quotes another article.
@@ -26,6 +36,10 @@ _LEAD_WEIGHT = 0.35
 # A quotation is one speaker's words; a brief states what the outlets report. Any
 # weight from 0.05 to 0.3 ranks the same sentences on NeuS dev (bench/neus.py).
 _QUOTED = 0.1
+# Share of a sentence's content terms that an earlier brief sentence (or the brief so
+# far) must already give for the sentence to restate it: "most of".
+REPEATED = 0.5
+_REPEATED_BY_ALL = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +52,28 @@ class Candidate:
     support: float = 0.0  # the brief's: share of the other outlets that report it
 
 
-def select(candidates: Sequence[Candidate], max_words: int) -> list[Candidate]:
-    """MMR selection within ``max_words``; returned in the order chosen (best first)."""
+def repeats(terms: Collection[str], given: Collection[str], share: float = REPEATED) -> bool:
+    """Whether a sentence with content ``terms`` restates what a sentence with ``given``
+    says: at least ``share`` of its terms are there (directional: a short sentence can
+    repeat a long one that adds to it, not the other way round)."""
+    if not terms:
+        return False  # no fact to give twice
+    return sum(1 for t in terms if t in given) > share * len(terms)
+
+
+def restates(terms: frozenset[str], chosen: Sequence[frozenset[str]]) -> bool:
+    """Whether a sentence with ``terms`` would give again what the ``chosen`` sentences
+    give: it repeats one of them, or nearly all its terms are in them already."""
+    if any(repeats(terms, c) for c in chosen):
+        return True
+    return bool(chosen) and repeats(terms, frozenset().union(*chosen), _REPEATED_BY_ALL)
+
+
+def select(
+    candidates: Sequence[Candidate], max_words: int, *, distinct: bool = False
+) -> list[Candidate]:
+    """MMR selection within ``max_words``; returned in the order chosen (best first).
+    With ``distinct``, a candidate that :func:`restates` what is chosen is never chosen."""
     pool = sorted(candidates, key=lambda c: (-c.score, c.source, c.position))[:_POOL]
     sizes = [word_count(c.text) for c in pool]
     # Each candidate's largest overlap with a chosen sentence, kept up to date as
@@ -65,6 +99,12 @@ def select(candidates: Sequence[Candidate], max_words: int) -> list[Candidate]:
         overlaps = [
             max(o, _overlap(c.terms, pick.terms)) for o, c in zip(overlaps, pool, strict=True)
         ]
+        if distinct:  # drop what the brief now states, so that it never comes back
+            given = [c.terms for c in chosen]
+            keep = [k for k, c in enumerate(pool) if not restates(c.terms, given)]
+            pool = [pool[k] for k in keep]
+            sizes = [sizes[k] for k in keep]
+            overlaps = [overlaps[k] for k in keep]
     if not chosen and pool:
         return [_truncated(pool[0], max_words)]
     return chosen
@@ -119,7 +159,9 @@ def brief(
     (sentence -> (figure as written, what the others give)) states one side of a
     figure or date in dispute, and is shown with the other side after the figure; the
     note counts against the budget. ``withheld`` sentences (one side of a denial or of
-    who said something) are left out.
+    who said something) are left out. No sentence restates what an earlier one gives
+    (:func:`restates`), whichever outlet wrote it: checked while selecting, and again
+    in the order shown.
     """
     per_article = [sentence_texts(t) for t in texts]
     article_terms = [frozenset(content_terms(t)) for t in texts]
@@ -138,11 +180,15 @@ def brief(
             score = lexical - _QUOTED * has_quote_mark(sent)
             shown = annotated(sent, noted.get(sent, ()))
             candidates.append(Candidate(shown, bag, score, a, i, weight.get(sent, 0.0)))
-    chosen = select(candidates, max_words)
+    chosen = select(candidates, max_words, distinct=True)
     # Most widely reported first; among sentences about as widely reported (to a tenth
     # of the outlets), story order, ledes before details, as a reader expects.
     chosen.sort(key=lambda c: (-round(c.support, 1), c.position, c.source))
-    return " ".join(c.text for c in chosen)
+    kept: list[Candidate] = []
+    for c in chosen:  # in the order shown, nothing repeats an earlier sentence
+        if not restates(c.terms, [k.terms for k in kept]):
+            kept.append(c)
+    return " ".join(c.text for c in kept)
 
 
 def annotated(sentence: str, notes: Sequence[tuple[str, str]]) -> str:

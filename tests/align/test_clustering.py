@@ -21,7 +21,7 @@ def claim(article: str, text: str) -> Claim:
 
 
 def linked(a: Claim, b: Claim, p: float = 0.9) -> Decision:
-    return Decision(CandidatePair(a, b, p), Verdict(Relation.same, "test"))
+    return Decision(CandidatePair(a, b, p), Verdict(Relation.states, "test"))
 
 
 def build(claims: list[Claim], decisions: list[Decision]) -> list[list[str]]:

@@ -14,7 +14,7 @@ from openai.lib._pydantic import to_strict_json_schema
 from api.align.types import CandidatePair
 from api.engines.llm.bounds import bounded_schema
 from api.engines.llm.engine import LLMEngine
-from api.engines.llm.extract import claim_limit, quote_choices
+from api.engines.llm.extract import CLAIM_TOKENS, CLAIMS_PER_SENTENCE, claim_limit, quote_choices
 from api.engines.llm.schemas import BriefReply, ExtractReply, JudgeReply, ReduceReply
 from tests.conftest import make_article
 from tests.fake_openai import format_name
@@ -63,8 +63,9 @@ def test_a_judge_batch_must_answer_exactly_its_pairs() -> None:
 
 
 def test_the_claim_limit_scales_with_the_chunk_and_the_output_budget() -> None:
-    assert claim_limit(3, 2048, 60) == 3  # no more claims than sentences
-    assert claim_limit(200, 2048, 60) == (2048 - 40 - 120) // 150  # what the budget holds
+    # Atomic claims: a few to a sentence, no more.
+    assert claim_limit(3, 2048, 60) == 3 * CLAIMS_PER_SENTENCE
+    assert claim_limit(200, 2048, 60) == (2048 - 40 - 120) // CLAIM_TOKENS  # what fits
     assert claim_limit(200, 4096, 60) > claim_limit(200, 2048, 60)
     assert claim_limit(200, 64, 60) == 1
 
@@ -77,6 +78,20 @@ def test_quote_choices_leave_out_what_breaks_llama_cpp_pythons_grammar() -> None
         "became a foreign asset",
         "for Russia before 2016.",
     ]  # "Short." is shorter than any useful quote
+
+
+def test_quote_choices_offer_each_sentence_then_its_clauses() -> None:
+    # An atomic claim quotes the span that states its fact: a clause may be that span.
+    law = (
+        "The law, which had been blocked since 2017, will take effect, "
+        "said Steve Pitt, general counsel to Gov. Matt Bevin."
+    )
+    assert quote_choices([law, "About 12,000 troops remain in the Kursk region."]) == [
+        law,
+        "which had been blocked since 2017",
+        "general counsel to Gov. Matt Bevin.",
+        "About 12,000 troops remain in the Kursk region.",  # not cut inside a figure
+    ]
 
 
 def test_quotes_are_held_to_the_sentences_only_where_that_costs_no_prompt(
@@ -101,7 +116,7 @@ def test_the_extraction_request_carries_its_limit_in_schema_and_prompt(
     text = " ".join(SENTENCE.format(n=n) for n in range(40))
     engine = LLMEngine(llm_settings(tmp_path, llm_max_output_tokens=1024))
     result = asyncio.run(engine.analyze(make_article(text), 40))
-    limit = (1024 - 40 - 80) // 150
+    limit = (1024 - 40 - 80) // CLAIM_TOKENS
     body = fake.requests[0]
     schema = body["response_format"]["json_schema"]["schema"]
     assert schema["properties"]["claims"]["maxItems"] == limit
@@ -157,7 +172,7 @@ def test_a_re_ask_under_quote_choices_is_counted_without_them(
     settings = llm_settings(
         tmp_path,
         llm_structured_output="json_object_schema",
-        llm_context_window=2000,
+        llm_context_window=2100,  # the request and its reply fit; with the choices, not
         llm_max_output_tokens=600,
     )
     fake.enqueue(completion('{"summary": "not json'))

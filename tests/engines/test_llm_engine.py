@@ -15,6 +15,7 @@ import pytest
 from api.compare.pipeline import compare
 from api.engines.llm.caller import count_request
 from api.engines.llm.engine import LLMEngine
+from api.engines.llm.extract import CLAIM_TOKENS
 from api.errors import LLMCallError, LLMOutputError, LLMRefused, LLMTruncated
 from api.models import Article
 from api.reports.markdown import render_comparison_md
@@ -74,9 +75,9 @@ def test_stuffs_a_short_article_in_one_call(fake: FakeLLM, tmp_path: Path) -> No
     assert user.startswith("<<<ARTICLE ") and TEXT in user and user.rstrip().endswith(">>>")
     assert [c.evidence.quote for c in result.claims] == [GARRISON, DRONES, BRIDGES]
     assert engine.info.prompt_versions == {
-        "extract": "2",
-        "reduce": "1",
-        "judge": "2",
+        "extract": "3",
+        "reduce": "2",
+        "judge": "4",
         "brief": "1",
     }
     assert engine.usage.llm_calls == 1 and engine.usage.prompt_tokens == 100
@@ -96,9 +97,9 @@ def test_a_long_article_is_mapped_over_chunks_then_reduced(fake: FakeLLM, tmp_pa
         assert count_request(body) + 500 <= 2000
     reduce_body = fake.requests[tasks.index("reduce")]
     assert reduce_body["response_format"]["json_schema"]["name"] == "parallax_reduce"
-    # 500 output tokens hold 2 claims (api.engines.llm.extract.claim_limit); the reduce keeps
+    # 500 output tokens hold 3 claims (api.engines.llm.extract.claim_limit); the reduce keeps
     # every chunk's, and their quotes are found in the chunks they came from.
-    assert len(result.claims) == 2 * tasks.count("extract")
+    assert len(result.claims) == (500 - 40 - 80) // CLAIM_TOKENS * tasks.count("extract")
     assert all(text[c.evidence.start : c.evidence.end] == c.evidence.quote for c in result.claims)
     assert result.claims[-1].evidence.start > len(text) // 2
     assert result.claims[-1].quantities  # recomputed from the evidence span
@@ -297,10 +298,10 @@ def test_a_statement_that_adds_to_its_quote_is_replaced_by_the_quote(
 def test_judge_batches_go_out_at_once_and_keep_pair_order(fake: FakeLLM, tmp_path: Path) -> None:
     from api.align.types import CandidatePair
 
-    a = analyze(LLMEngine(llm_settings(tmp_path)), make_article(TEXT, 1)).claims
+    engine = LLMEngine(llm_settings(tmp_path, llm_judge_batch_size=3))
+    a = analyze(engine, make_article(TEXT, 1)).claims
     pairs = [CandidatePair(a[i % 3], a[(i + 1) % 3], 0.4) for i in range(7)]
     fake.requests.clear()
-    engine = LLMEngine(llm_settings(tmp_path, llm_judge_batch_size=3))
     verdicts = asyncio.run(engine.judge(pairs))
     assert len(verdicts) == 7 and len(fake.requests) == 3
     sent = [
@@ -311,6 +312,25 @@ def test_judge_batches_go_out_at_once_and_keep_pair_order(fake: FakeLLM, tmp_pat
     assert all(
         b["response_format"]["json_schema"]["name"] == "parallax_judge" for b in fake.requests
     )
+    # Each item asks one way: does the passage (the other article's own words) state
+    # the claim? Both sides name their outlet, learnt when the article was analysed.
+    first = sent[0][0]
+    assert set(first) == {"pair", "claim", "passage"}
+    assert first["claim"] == {"outlet": "outlet-1", "text": pairs[0].a.text}
+    assert first["passage"] == {"outlet": "outlet-1", "text": pairs[0].b.evidence.quote}
+    assert "does the passage state the claim?" in fake.requests[0]["messages"][0]["content"]
+
+
+def test_the_fake_judge_answers_one_way() -> None:
+    from tests.fake_openai import relation
+
+    narrow = "The justices did not comment on the Kentucky ultrasound law."
+    broad = "The Supreme Court left the Kentucky law in place on Monday."
+    fuller = "On Monday the justices did not comment when they left the Kentucky ultrasound law."
+    assert relation(narrow, broad)[0] == "absent"  # a broader passage: not stated
+    assert relation(narrow, fuller)[0] == "states"  # the passage says it, and more
+    assert relation(GARRISON, GARRISON.replace("12,000", "10,000"))[0] == "contradicts"
+    assert relation(GARRISON, GARRISON.replace("about 12,000", "at least 12,000"))[0] == "states"
 
 
 def test_a_judge_reply_missing_a_pair_is_re_asked(fake: FakeLLM, tmp_path: Path) -> None:
@@ -318,7 +338,7 @@ def test_a_judge_reply_missing_a_pair_is_re_asked(fake: FakeLLM, tmp_path: Path)
 
     a = analyze(LLMEngine(llm_settings(tmp_path)), make_article(TEXT, 1)).claims
     pairs = [CandidatePair(a[0], a[1], 0.4), CandidatePair(a[1], a[2], 0.4)]
-    one = {"verdicts": [{"pair": 1, "relation": "same", "reason": "r"}]}
+    one = {"verdicts": [{"pair": 1, "relation": "states", "reason": "r"}]}
     fake.enqueue(completion(one))
     verdicts = asyncio.run(LLMEngine(llm_settings(tmp_path)).judge(pairs))
     assert len(verdicts) == 2 and all(v.relation in Relation for v in verdicts)
@@ -333,7 +353,7 @@ def test_an_unusable_judge_reply_falls_back_to_the_heuristics_for_its_batch(
 
     a = analyze(LLMEngine(llm_settings(tmp_path)), make_article(TEXT, 1)).claims
     pairs = [CandidatePair(a[0], a[1], 0.4), CandidatePair(a[1], a[2], 0.4)]
-    one = {"verdicts": [{"pair": 1, "relation": "same", "reason": "r"}]}
+    one = {"verdicts": [{"pair": 1, "relation": "states", "reason": "r"}]}
     fake.enqueue(completion(one), completion(one))  # wrong twice: the re-ask fails too
     engine = LLMEngine(llm_settings(tmp_path))
     verdicts = asyncio.run(engine.judge(pairs))
@@ -493,3 +513,14 @@ assert not gc.isenabled()
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_the_llm_brief_drops_a_sentence_that_restates_an_earlier_one() -> None:
+    from api.engines.llm.judging import _distinct
+
+    said = [
+        "The Supreme Court left in place a Kentucky law requiring an ultrasound.",
+        "Supreme Court leaves Kentucky ultrasound law in place.",  # the same fact again
+        "The justices did not comment on the appeals court ruling.",
+    ]
+    assert _distinct(said) == [said[0], said[2]]

@@ -15,6 +15,7 @@ import pytest
 from api.compare.pipeline import compare
 from api.engines.llm.cache import ReplyCache
 from api.engines.llm.engine import LLMEngine
+from api.engines.llm.extract import CLAIMS_PER_SENTENCE, quote_choices
 from api.engines.llm.structured import LADDER, Negotiator
 from api.errors import LLMFormatRefused
 from tests.conftest import make_article
@@ -43,9 +44,11 @@ def test_llama_cpp_python_is_asked_again_in_its_own_schema_field(
     result = analyze(engine)
     assert fake.formats() == ["json_schema", "json_object_schema"]
     fmt = fake.requests[1]["response_format"]
-    assert fmt["schema"]["properties"]["claims"]["maxItems"] == 2  # two sentences
+    assert fmt["schema"]["properties"]["claims"]["maxItems"] == 2 * CLAIMS_PER_SENTENCE
     quote = fmt["schema"]["$defs"]["ClaimReply"]["properties"]["quote"]
-    assert quote["enum"] == TEXT.replace(". ", ".\n").splitlines()  # held to the sentences
+    # Held to the sentences, each followed by its clauses.
+    assert quote["enum"] == quote_choices(TEXT.replace(". ", ".\n").splitlines())
+    assert quote["enum"][0] == TEXT.split(". ")[0] + "."
     assert "JSON schema" not in fake.requests[1]["messages"][0]["content"]  # enforced, not told
     assert len(result.claims) == 2
     assert engine.usage.retries == 0 and engine.usage.llm_calls == 1

@@ -63,6 +63,7 @@ class LLMEngine:
         self.caller.while_waiting(work)
 
     async def analyze(self, article: Article, max_words: int) -> ArticleAnalysis:
+        self.judging.outlets[article.id] = article.outlet or article.id
         try:
             analysis, dropped = await self.analyzer.analyze(article, max_words)
         except LLMOutputError as exc:

@@ -5,7 +5,9 @@ The whole article goes in one call when prompt + article + max output fit the co
 window; otherwise it is cut into chunks that each take a third of the room, so that
 the claim lists of two or three chunks fit one reduce call. Every request bounds the
 claims it may return (:func:`claim_limit`), so a model under constrained decoding
-stops on time. A reply that is cut off all the same (``finish_reason == "length"``)
+stops on time. Claims are atomic (one checkable fact each, prompts/extract.md), so a
+sentence may yield several, each quoting the span of it that states its fact. A reply
+that is cut off all the same (``finish_reason == "length"``)
 is not the article's end: that piece is halved at a sentence break and each half
 asked again, up to :data:`MAX_SPLITS` times; a piece that cannot be split further is
 skipped, and only when every piece is, does the article fail.
@@ -33,16 +35,25 @@ MAX_SPLITS = 3
 # Room kept free for the fence lines and the part note around each chunk.
 _CHUNK_MARGIN = 64
 _CHUNK_SHARE = 3
-# Output tokens of one claim object as models write it: statement, quote, kind,
-# attribution, flags and figures of a news sentence come to 100-170 (SmolLM2 under
-# constrained decoding wrote about 170, its attribution fields long), and the bounds
-# on each string (api.engines.llm.bounds) keep the worst case near 250.
-CLAIM_TOKENS = 150
+# Output tokens of one claim object as models write it. A claim that restated a whole
+# sentence came to 100-170 (SmolLM2 under constrained decoding wrote about 170, its
+# attribution fields long); an atomic claim states one fact of it and quotes the
+# clause that holds the fact, about half a sentence, so ~100; the bounds on each
+# string (api.engines.llm.bounds) keep the worst case near 250.
+CLAIM_TOKENS = 100
+# Atomic claims of one sentence, at most, for the claim budget: "The law, which had
+# been blocked since 2017, will take effect, said Steve Pitt, general counsel to Gov.
+# Matt Bevin" holds four.
+CLAIMS_PER_SENTENCE = 4
 _SUMMARY_TOKENS_PER_WORD = 2
 _REPLY_FRAME_TOKENS = 40
 _SPLIT_NOTE = "one part of the article"
 # What JSON escapes inside a string, and the shortest piece between two worth quoting.
 _ESCAPED = re.compile(r'["\\\x00-\x1f]')
+# Where a sentence's clauses divide, for the quotes a constraining server offers: a
+# comma, semicolon or colon before a space (not the one inside "12,000"), a spaced
+# dash, a bracket.
+_CLAUSE = re.compile(r"[,;:](?=\s)|\s[—–-]{1,2}\s|[()]")
 _MIN_PIECE = 20
 
 
@@ -65,22 +76,28 @@ class Piece:
 
 
 def claim_limit(sentence_count: int, max_output_tokens: int, max_words: int) -> int:
-    """Claims one reply may hold: no more than the text has sentences, nor than fit the
-    output budget after the summary."""
+    """Claims one reply may hold: no more than :data:`CLAIMS_PER_SENTENCE` atomic claims
+    per sentence of the text, nor than fit the output budget after the summary."""
     budget = max_output_tokens - _REPLY_FRAME_TOKENS - _SUMMARY_TOKENS_PER_WORD * max_words
-    return max(1, min(sentence_count, budget // CLAIM_TOKENS))
+    return max(1, min(sentence_count * CLAIMS_PER_SENTENCE, budget // CLAIM_TOKENS))
 
 
 def quote_choices(quotes: list[str]) -> list[str]:
-    """The quotes a constraining server may hold the model to: the sentences, except
-    that one JSON must escape is offered as its pieces between the escaped characters.
-    llama-cpp-python (0.3.36) copies enum values into its grammar without escaping a
-    backslash, so a '"' or a '\\' in one breaks the grammar and stops the server."""
+    """The quotes a constraining server may hold the model to: each sentence, then its
+    clauses (an atomic claim quotes the span that states its fact, often shorter than
+    the sentence), except that a sentence JSON must escape is offered as its pieces
+    between the escaped characters. llama-cpp-python (0.3.36) copies enum values into
+    its grammar without escaping a backslash, so a '"' or a '\\' in one breaks the
+    grammar and stops the server."""
     out: list[str] = []
     for quote in quotes:
         pieces = [quote] if _plain(quote) else _ESCAPED.split(quote)
-        out += [p.strip() for p in pieces if len(p.strip()) >= _MIN_PIECE and _plain(p)]
-    return out
+        for piece in (p.strip() for p in pieces):
+            if len(piece) < _MIN_PIECE or not _plain(piece):
+                continue
+            clauses = [c.strip() for c in _CLAUSE.split(piece)]
+            out += [piece, *(c for c in clauses if len(c) >= _MIN_PIECE and c != piece)]
+    return list(dict.fromkeys(out))
 
 
 def _plain(text: str) -> bool:

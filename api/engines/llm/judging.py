@@ -1,7 +1,10 @@
 """The LLM's share of alignment and the brief.
 
-Judge: the ambiguous candidate pairs (blocking keeps a few partners per claim, so
-their number grows linearly with the claims) go out in batches of
+Judge: each question is directional. An item holds a claim of one article and a
+passage of another (the span that comes closest to it), each with its outlet, and
+asks whether the passage states the claim (api.align.types): "states", "contradicts"
+or "absent"; a broader passage does not state a narrower claim. The questions
+(a few per claim, so their number grows linearly with the claims) go out in batches of
 ``llm_judge_batch_size`` (fewer when the verdicts would not fit the output budget;
 more when that many batches would not all be in flight at once, so that judging
 stays one round trip), all batches at once; a batch too large for the window is
@@ -9,7 +12,9 @@ halved. A batch whose reply is still invalid or cut off is judged by the fallbac
 (the offline heuristics), so one bad reply costs its pairs' finesse, not the
 comparison. Brief: one call over the
 clusters; each sentence must cite the clusters it states, and a sentence that shares
-too little with what it cites is dropped.
+too little with what it cites is dropped, and so is one that restates what an earlier
+sentence of the brief gave (api.engines.extractive.restates: three outlets' headlines
+of one event are one fact).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import Any
 
 from api.align.types import CandidatePair, Relation, Verdict
 from api.engines.base import BriefRequest
+from api.engines.extractive import restates
 from api.engines.llm.analyze import trim_words
 from api.engines.llm.bounds import bounded_schema
 from api.engines.llm.caller import Caller, Request
@@ -67,19 +73,33 @@ class Judge:
         self.fallback = fallback
         self.judge_prompt = load_prompt("judge")
         self.brief_prompt = load_prompt("brief")
+        # Article id -> outlet, learnt as articles are analysed; a question names the
+        # outlets of its claim and passage (an unknown article goes by its id).
+        self.outlets: dict[str, str] = {}
 
     # -----------------------------------------------------------------------------
     # Judge
 
     def judge_request(self, pairs: Sequence[CandidatePair]) -> Request:
-        def side(c: Claim) -> dict[str, Any]:
-            out: dict[str, Any] = {"article": c.article_id, "claim": c.text}
+        """One call's items: {"pair": n, "claim": ..., "passage": ...}. The claim is its
+        statement; the passage, the other article's own words (its evidence span)."""
+
+        def side(c: Claim, text: str) -> dict[str, Any]:
+            out: dict[str, Any] = {"outlet": self.outlets.get(c.article_id, c.article_id)}
+            out["text"] = text
             if c.attribution is not None:
                 out["said_by"] = c.attribution.source
             return out
 
         data = json.dumps(
-            [{"pair": i, "a": side(p.a), "b": side(p.b)} for i, p in enumerate(pairs, 1)],
+            [
+                {
+                    "pair": i,
+                    "claim": side(p.a, p.a.text),
+                    "passage": side(p.b, p.b.evidence.quote),
+                }
+                for i, p in enumerate(pairs, 1)
+            ],
             ensure_ascii=False,
         )
         nonce = marker(data)
@@ -180,7 +200,9 @@ class Judge:
     async def brief(self, request: BriefRequest) -> str:
         built, terms = self.brief_request(request)
         reply = await self.caller.call(built, BriefReply, {"clusters": sorted(terms)})
-        kept = [s.text.strip() for s in reply.sentences if _supported(s.text, s.clusters, terms)]
+        kept = _distinct(
+            [s.text.strip() for s in reply.sentences if _supported(s.text, s.clusters, terms)]
+        )
         if not kept:
             raise LLMOutputError(
                 "no sentence of the brief states what the clusters it cites say",
@@ -195,6 +217,18 @@ def _supported(sentence: str, cited: Sequence[str], terms: dict[str, set[str]]) 
         return False
     known = set().union(*(terms.get(c, set()) for c in cited))
     return sum(1 for w in words if w in known) / len(words) >= MIN_SUPPORT
+
+
+def _distinct(sentences: Sequence[str]) -> list[str]:
+    """The sentences, less each one that restates what the earlier ones give."""
+    out: list[str] = []
+    given: list[frozenset[str]] = []
+    for sentence in sentences:
+        terms = frozenset(content_terms(sentence))
+        if not restates(terms, given):
+            out.append(sentence)
+            given.append(terms)
+    return out
 
 
 def _within(sentences: list[str], max_words: int) -> str:

@@ -50,7 +50,7 @@ class ReduceReply(Reply):
 
 class VerdictReply(Reply):
     pair: int
-    relation: Literal["same", "conflict", "unrelated"]
+    relation: Literal["states", "contradicts", "absent"]
     reason: str
 
 
