@@ -34,6 +34,13 @@ class Settings(BaseSettings):
 
     engine: Literal["offline", "llm"] = Field("offline", description="Default engine.")
     max_words: int = Field(75, ge=10, le=2000, description="Word budget of the brief.")
+    alignment: Literal["sentences", "coverage"] = Field(
+        "sentences",
+        description="How claims are lined up: 'sentences' (the pair model over clause-level "
+        "claims) or 'coverage' (experimental: atomic claims and directional support, every "
+        "'reports', 'omits' and 'only in' a statement the rules are sure of; see "
+        "docs/coverage.md).",
+    )
     summary_max_words: int = Field(60, ge=10, le=2000, description="Per-article summary budget.")
     max_article_bytes: int = Field(
         2_000_000, ge=1, description="Largest accepted article file or body, in bytes."

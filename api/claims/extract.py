@@ -3,7 +3,9 @@
 Each claim is a sentence, or a clause of one where a sentence joins independent
 statements (a semicolon; ", but", ", while", ", and" before a new subject). The
 evidence is always a slice of the article text, so ``text[start:end] == quote``
-holds by construction. Attribution, kind and negation come from small, explicit
+holds by construction. ``extract_atomic_claims`` cuts further, one claim a fact a
+careful reader would check on its own (api.claims.atoms), for the coverage alignment
+(api.align.coverage). Attribution, kind and negation come from small, explicit
 patterns: cheap, deterministic, and easy to audit when they miss.
 """
 
@@ -15,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from api.claims.atoms import atom_spans
 from api.claims.quantities import extract_quantities
 from api.models import Article, Attribution, Claim, ClaimKind, Evidence
 from api.text.sentences import Span, sentences
@@ -202,6 +205,51 @@ def _claim(article: Article, span: Span, n: int, last: Attribution | None) -> Cl
         # Figures are read in the article: what follows the quote can rule one out.
         quantities=extract_quantities(article.text, span.start, span.end),
         negated=read.negated,
+    )
+
+
+def extract_atomic_claims(article: Article) -> list[Claim]:
+    """All atomic claims of an article, in text order, ids '<article id>.c<n>'.
+
+    Who says it, and whether it quotes or opines, is read off the whole sentence and
+    holds for each of its claims: "X happened, Y said" is two claims, both Y's."""
+    claims: list[Claim] = []
+    last_source: Attribution | None = None
+    for sentence in sentences(article.text):
+        body = sentence.of(article.text)
+        if _FURNITURE.match(body):
+            continue
+        read = _read_cached(body) if len(body) <= _CACHED_CHARS else _read(body)
+        # A copy of the source it names: the cached reading serves every request.
+        named = read.named.model_copy() if read.named is not None else None
+        attribution = named if named is not None else (last_source if read.pronoun else None)
+        if attribution is not None:
+            last_source = attribution
+        for span in atom_spans(article.text, sentence):
+            claims.append(_atomic_claim(article, span, len(claims) + 1, read, attribution))
+    return claims
+
+
+def _atomic_claim(
+    article: Article, span: Span, n: int, sentence: _Reading, attribution: Attribution | None
+) -> Claim:
+    quote = span.of(article.text)
+    if sentence.quoted and attribution is not None:
+        kind = ClaimKind.quote
+    elif sentence.opinion:
+        kind = ClaimKind.opinion
+    else:
+        kind = ClaimKind.fact
+    return Claim(
+        id=f"{article.id}.c{n}",
+        article_id=article.id,
+        text=_statement(quote),
+        evidence=Evidence(quote=quote, start=span.start, end=span.end),
+        kind=kind,
+        attribution=attribution.model_copy() if attribution is not None else None,
+        # Figures are read in the article: what follows the quote can rule one out.
+        quantities=extract_quantities(article.text, span.start, span.end),
+        negated=_NEGATION.search(quote.lower()) is not None,
     )
 
 

@@ -17,19 +17,23 @@ from collections.abc import Callable, Sequence
 from api import gcpause
 from api.align import clustering, decide, pairscore
 from api.align.blocking import Matcher
-from api.align.types import CandidatePair
+from api.align.coverage import COVERAGE_MODEL, Coverage
+from api.align.types import CandidatePair, Relation, Verdict
 from api.engines.base import BriefRequest, Engine, WaitsOnNetwork
 from api.errors import EngineError, ParallaxError, UsageError
 from api.models import (
     Article,
     ArticleAnalysis,
     ArticleResult,
+    Cluster,
     Comparison,
     ErrorEntry,
+    Omission,
     ProgressEvent,
     Summaries,
     Usage,
 )
+from api.settings import get_settings
 from api.text import embeddings
 from api.text.sentences import SentenceIndex
 from api.text.tokens import count_tokens
@@ -69,7 +73,10 @@ async def compare(
     summary_max_words: int,
     errors: Sequence[ErrorEntry] = (),
     progress: Progress = _silent,
+    alignment: str | None = None,
 ) -> Comparison:
+    """``alignment``: "sentences" or "coverage" (default: the setting; api.settings)."""
+    mode = alignment or get_settings().alignment
     if len(articles) < 2:
         raise UsageError(f"a comparison needs at least 2 articles, got {len(articles)}")
     timings: dict[str, float] = {}
@@ -93,33 +100,42 @@ async def compare(
         )
     lap("analyze")
 
-    progress(ProgressEvent(stage="align", done=0, total=3, detail="blocking"))
     claims = [c for r in results for c in r.claims]
-    matcher = await asyncio.to_thread(gcpause.paused(Matcher), claims)
-    pairs = await asyncio.to_thread(gcpause.paused(matcher.candidates))
-    lap("blocking")
-    progress(ProgressEvent(stage="align", done=1, total=3, detail="judging"))
-    decisions, ambiguous = await asyncio.to_thread(_settle, pairs)
-    if ambiguous:
-        verdicts = await engine.judge(ambiguous)
-        decisions.extend(decide.Decision(p, v) for p, v in zip(ambiguous, verdicts, strict=True))
-    lap("judge")
+    if mode == "coverage":
+        # Rules only: the directional judge is not consulted yet (docs/coverage.md), so
+        # what the rules leave open asserts nothing.
+        progress(ProgressEvent(stage="align", done=0, total=1, detail="support"))
+        clusters, omissions = await asyncio.to_thread(gcpause.paused(_coverage_rows), results)
+        lap("align")
+    else:
+        progress(ProgressEvent(stage="align", done=0, total=3, detail="blocking"))
+        matcher = await asyncio.to_thread(gcpause.paused(Matcher), claims)
+        pairs = await asyncio.to_thread(gcpause.paused(matcher.candidates))
+        lap("blocking")
+        progress(ProgressEvent(stage="align", done=1, total=3, detail="judging"))
+        decisions, ambiguous = await asyncio.to_thread(_settle, pairs)
+        if ambiguous:
+            verdicts = await engine.judge(ambiguous)
+            decisions.extend(
+                decide.Decision(p, v) for p, v in zip(ambiguous, verdicts, strict=True)
+            )
+        lap("judge")
 
-    progress(ProgressEvent(stage="align", done=2, total=3, detail="clustering"))
-    ids = [r.id for r in results]
-    clusters, omissions = await asyncio.to_thread(
-        gcpause.paused(
-            lambda: clustering.build(
-                ids,
-                claims,
-                decisions,
-                _sentences(results),  # sentence splitting is CPU work too: off the loop
-                exhaustive=matcher.exhaustive,
-                near=matcher.near_in_meaning,
+        progress(ProgressEvent(stage="align", done=2, total=3, detail="clustering"))
+        ids = [r.id for r in results]
+        clusters, omissions = await asyncio.to_thread(
+            gcpause.paused(
+                lambda: clustering.build(
+                    ids,
+                    claims,
+                    decisions,
+                    _sentences(results),  # sentence splitting is CPU work too: off the loop
+                    exhaustive=matcher.exhaustive,
+                    near=matcher.near_in_meaning,
+                )
             )
         )
-    )
-    lap("cluster")
+        lap("cluster")
     progress(ProgressEvent(stage="brief", done=0, total=1))
     summary = await engine.brief(
         BriefRequest(
@@ -142,12 +158,20 @@ async def compare(
         clusters=clusters,
         summary=summary,
         omissions=omissions,
-        engine=engine.info.model_copy(update={"alignment": ALIGNMENT}),
+        engine=engine.info.model_copy(
+            update={"alignment": COVERAGE_MODEL if mode == "coverage" else ALIGNMENT}
+        ),
         usage=await _usage(engine, articles),
         errors=[*errors, *failures],
         max_words=max_words,
         timings_ms=timings,
     )
+
+
+def _coverage_rows(results: Sequence[ArticleResult]) -> tuple[list[Cluster], list[Omission]]:
+    coverage = Coverage(results)
+    unsure = Verdict(Relation.unsure, "not asked")
+    return coverage.rows([unsure] * len(coverage.questions))
 
 
 async def _analyze_all(

@@ -13,7 +13,8 @@ def get_engine(name: str, settings: Settings) -> Engine:
     if name == "offline":
         from api.engines.offline import OfflineEngine
 
-        return OfflineEngine()
+        # The coverage alignment reads atomic claims (api.claims.atoms).
+        return OfflineEngine(atomic=settings.alignment == "coverage")
     if name == "llm":
         from api.engines.llm.engine import LLMEngine
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from api import gcpause
 from api.align import decide
 from api.align.types import CandidatePair, Verdict
-from api.claims.extract import extract_claims
+from api.claims.extract import extract_atomic_claims, extract_claims
 from api.engines import extractive
 from api.engines.base import BriefRequest
 from api.models import (
@@ -32,11 +32,18 @@ ALGORITHM = "parallax-offline-3"
 
 
 class OfflineEngine:
-    """Stateless. Its CPU work runs in worker threads so that it never blocks the loop."""
+    """Stateless. Its CPU work runs in worker threads so that it never blocks the loop.
+
+    ``atomic``: claims cut one fact each (api.claims.atoms), for the coverage alignment."""
+
+    atomic = False  # the class default, for subclasses that keep their own __init__
+
+    def __init__(self, *, atomic: bool = False) -> None:
+        self.atomic = atomic
 
     @property
     def info(self) -> EngineInfo:
-        return EngineInfo(name="offline", model=ALGORITHM)
+        return EngineInfo(name="offline", model=ALGORITHM + ("-atomic" if self.atomic else ""))
 
     @property
     def usage(self) -> Usage:
@@ -45,12 +52,12 @@ class OfflineEngine:
     async def analyze(self, article: Article, max_words: int) -> ArticleAnalysis:
         return await asyncio.to_thread(self._analyze, article, max_words)
 
-    @staticmethod
     @gcpause.paused
-    def _analyze(article: Article, max_words: int) -> ArticleAnalysis:
+    def _analyze(self, article: Article, max_words: int) -> ArticleAnalysis:
+        extract = extract_atomic_claims if self.atomic else extract_claims
         return ArticleAnalysis(
             summary=extractive.summarize_article(article.text, max_words),
-            claims=extract_claims(article),
+            claims=extract(article),
         )
 
     async def judge(self, pairs: Sequence[CandidatePair]) -> list[Verdict]:
