@@ -25,6 +25,7 @@ LAYERS = [
     "align",
     "engines",
     "compare",
+    "stories",
     "reports",
     "jobs",
     "http",

@@ -258,6 +258,95 @@ def compare(
     )
 
 
+NoCompareOpt = Annotated[
+    bool,
+    typer.Option("--no-compare", help="Group the feed into stories; compare none of them."),
+]
+
+
+@app.command(epilog=EPILOG, no_args_is_help=True)
+def stories(
+    files: Files,
+    engine: EngineOpt = None,
+    no_compare: NoCompareOpt = False,
+    max_words: Annotated[
+        int | None,
+        _word_budget(
+            "--max-words",
+            "Word budget of each story's brief.  [default: PARALLAX_MAX_WORDS or 75]",
+        ),
+    ] = None,
+    summary_words: Annotated[
+        int | None,
+        _word_budget(
+            "--summary-words",
+            "Word budget of each article's summary.  [default: PARALLAX_SUMMARY_MAX_WORDS or 60]",
+        ),
+    ] = None,
+    fmt: Annotated[CompareFormat | None, _format_option()] = None,
+    output: OutputOpt = None,
+    keep_going: KeepGoingOpt = False,
+    no_cache: NoCacheOpt = False,
+    debug: DebugOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Group a feed's articles into stories (one event each), then compare each story.
+
+    FILE takes what compare takes; a JSON file may hold a whole day's array of
+    articles. A one-article story is listed, not compared."""
+
+    def produce(run: Loaded) -> tuple[str, Sequence[ErrorEntry]]:
+        from api import engines
+        from api.compare import pipeline
+        from api.models import Article, Comparison
+        from api.reports.feed_html import render_stories_html
+        from api.reports.feed_markdown import render_stories_md
+        from api.stories.feed import run_feed
+
+        async def compare_story(articles: Sequence[Article]) -> Comparison:
+            # A fresh engine per story: each comparison's usage is its own.
+            return await pipeline.compare(
+                articles,
+                engines.get_engine(run.engine.info.name, run.settings),
+                max_words=run.settings.max_words if max_words is None else max_words,
+                summary_max_words=(
+                    run.settings.summary_max_words if summary_words is None else summary_words
+                ),
+            )
+
+        result = aio.run(
+            run_feed(
+                run.articles,
+                None if no_compare else compare_story,
+                errors=run.errors,
+                engine=None if no_compare else run.engine.info,
+            )
+        )
+        if run.fmt == "json":
+            text = result.model_dump_json(indent=2)
+        elif run.fmt == "html":
+            text = render_stories_html(result)
+        else:
+            text = render_stories_md(result)
+        nested = [e for st in result.stories if st.comparison for e in st.comparison.errors]
+        return text, [*result.errors, *nested]  # any failure: partial, exit 3
+
+    run_command(
+        "stories",
+        files,
+        minimum=1,
+        engine=engine,
+        fmt=fmt,
+        default=CompareFormat.md,
+        output=output,
+        keep_going=keep_going,
+        debug=debug,
+        produce=produce,
+        overrides={"cache": False} if no_cache else None,
+        quiet=quiet,
+    )
+
+
 def _dry_run(run: Loaded, max_words: int | None, summary_words: int | None) -> str:
     from api.compare.plan import plan_comparison
     from api.engines.llm.engine import LLMEngine

@@ -41,6 +41,10 @@ CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status, created_at)
     ),
     # Retention deletes finished jobs by the time they finished (their last update).
     Migration(2, "jobs_by_update", "CREATE INDEX jobs_by_update ON jobs (updated_at)"),
+    # Story feeds (POST /v1/stories) are jobs too: what a row holds.
+    Migration(
+        3, "jobs_kind", "ALTER TABLE jobs ADD COLUMN kind TEXT NOT NULL DEFAULT 'comparison'"
+    ),
 )
 
 _PG_JOBS = """
@@ -92,6 +96,15 @@ CREATE TABLE parallax_structured_modes (
 """
 
 
+# A story feed is a job of kind 'stories'; on PostgreSQL each of its comparisons is a
+# job of kind 'story' whose parent_id is the feed's job, run by any worker.
+_PG_JOB_KINDS = """
+ALTER TABLE parallax_jobs ADD COLUMN kind text NOT NULL DEFAULT 'comparison';
+ALTER TABLE parallax_jobs ADD COLUMN parent_id text;
+CREATE INDEX parallax_jobs_by_parent ON parallax_jobs (parent_id) WHERE parent_id IS NOT NULL
+"""
+
+
 def postgres_migrations() -> tuple[Migration, ...]:
     # Procrastinate's own schema is our step 1, taken from the pinned version's
     # package; a later Procrastinate with schema changes gets its migration files
@@ -103,4 +116,5 @@ def postgres_migrations() -> tuple[Migration, ...]:
         Migration(2, "parallax_jobs", _PG_JOBS),
         Migration(3, "parallax_llm_replies", _PG_REPLY_CACHE),
         Migration(4, "parallax_structured_modes", _PG_STRUCTURED_MODES),
+        Migration(5, "parallax_jobs kind and parent", _PG_JOB_KINDS),
     )

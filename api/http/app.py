@@ -26,7 +26,7 @@ from api.http.deps import CheckedEngines
 from api.http.metrics import Metrics
 from api.http.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from api.http.problems import Problem
-from api.http.routes import comparisons, events, health, summaries
+from api.http.routes import comparisons, events, health, stories, summaries
 from api.jobs.backend import open_backend
 from api.jobs.execute import EngineFactory
 from api.settings import Settings, get_settings
@@ -90,7 +90,13 @@ def create_app(
 
     # Each router carries its own /v1 prefix and auth, so a route's path is its full
     # template (the metrics' route label) whatever FastAPI does with included routers.
-    for router in (summaries.router, comparisons.router, events.router, health.router):
+    for router in (
+        summaries.router,
+        comparisons.router,
+        events.router,
+        stories.router,
+        health.router,
+    ):
         app.include_router(router)
     _register_problem_schema(app)
 

@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from api.compare import pipeline
 from api.engines.base import Engine
 from api.errors import ParallaxError
 from api.ingest.inputs import resolve_inputs
+from api.jobs import feeds
 from api.jobs.events import JobEvent
 from api.jobs.models import ComparisonRequest, JobError, JobProgress, JobStatus
 from api.jobs.rows import StoredJob
-from api.models import Comparison, ProgressEvent, Usage
+from api.models import Comparison, ProgressEvent, Stories, Usage
 from api.settings import Settings
 
 log = logging.getLogger("parallax.jobs")
@@ -39,9 +40,14 @@ class RunStore(Protocol):
 
     async def start(self, job_id: str) -> bool: ...
     async def get(self, job_id: str) -> StoredJob | None: ...
-    async def progress(self, job_id: str, event: ProgressEvent) -> bool: ...
+    async def progress(self, job_id: str, event: ProgressEvent | JobProgress) -> bool: ...
     async def finish(
-        self, job_id: str, status: JobStatus, *, result: Comparison | None, error: JobError | None
+        self,
+        job_id: str,
+        status: JobStatus,
+        *,
+        result: Comparison | Stories | None,
+        error: JobError | None,
     ) -> bool: ...
 
 
@@ -64,7 +70,7 @@ async def run_job(
 
     async def finish(
         status: JobStatus,
-        result: Comparison | None,
+        result: Comparison | Stories | None,
         error: JobError | None,
         engine: Engine | None = None,
     ) -> None:
@@ -74,6 +80,8 @@ async def run_job(
             if on_finish is not None:
                 usage = result.usage if result is not None else engine.usage if engine else None
                 on_finish(status, usage)
+        if (feed := feeds.feed_of(stored)) is not None:
+            await feeds.collect(store, feed)  # one of a feed's stories: the feed's turn
 
     if stored.job.attempts > MAX_ATTEMPTS:
         log.error("giving up on a job after %d attempts", MAX_ATTEMPTS, extra=extra)
@@ -81,11 +89,25 @@ async def run_job(
         await finish(JobStatus.failed, None, JobError(code="gave_up", message=message))
         return
     log.info("job started (attempt %d)", stored.job.attempts, extra=extra)
-    request = ComparisonRequest.model_validate_json(stored.request_json)
     engine: Engine | None = None
+    result: Comparison | Stories | None
     try:
         engine = engine_factory(stored.job.engine, settings)
-        result = await _compare(job_id, request, engine, store, settings, tell)
+        if stored.kind == "stories":
+            result = await feeds.run_feed_job(
+                job_id,
+                stored,
+                store,
+                settings,
+                engine_factory,
+                engine,
+                _writer(job_id, store, tell),
+            )
+        elif stored.kind == "story":
+            result = await feeds.run_story_job(stored, engine)
+        else:
+            request = ComparisonRequest.model_validate_json(stored.request_json)
+            result = await _compare(job_id, request, engine, store, settings, tell)
     except asyncio.CancelledError:
         log.info("job cancelled", extra=extra)
         raise
@@ -98,9 +120,27 @@ async def run_job(
         error = JobError(code="internal_error", message="internal error; see the server log")
         await finish(JobStatus.failed, None, error, engine)
         return
+    if result is None:  # a feed whose stories went to the queue: they finish it
+        log.info("job handed its stories to the queue", extra=extra)
+        return
     status = JobStatus.partial if result.partial else JobStatus.done
     log.info("job finished: %s", status.value, extra=extra)
     await finish(status, result, None, engine)
+
+
+def _writer(
+    job_id: str, store: RunStore, tell: Tell | None
+) -> Callable[[JobProgress], Awaitable[None]]:
+    """Progress writes in order: stored first, then told."""
+    in_order = asyncio.Lock()
+
+    async def write(event: JobProgress) -> None:
+        async with in_order:
+            await store.progress(job_id, event)
+            if tell is not None:
+                tell(job_id, JobEvent(JobStatus.running, event))
+
+    return write
 
 
 async def _compare(

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from api.models import ArticleItem, Comparison, Model
+from api.models import Article, ArticleItem, Comparison, Model, Stories
 
 EngineName = Literal["offline", "llm"]
 
@@ -71,7 +71,9 @@ class JobStatus(StrEnum):
 
 
 class JobProgress(Model):
-    stage: Literal["queued", "analyze", "align", "brief", "done"] = "queued"
+    # A stories job: "group" while it groups the feed, then "compare" (done of total
+    # stories compared, detail the last story's id).
+    stage: Literal["queued", "analyze", "align", "brief", "group", "compare", "done"] = "queued"
     done: int = Field(0, ge=0)
     total: int = Field(0, ge=0)
     detail: str = ""
@@ -107,3 +109,73 @@ class Job(Model):
     attempts: int = Field(0, ge=0, description="Times a server started running it.")
     error: JobError | None = None
     result: Comparison | None = None
+
+
+class StoriesRequest(Model):
+    """Body of ``POST /v1/stories``: a feed of articles, grouped into stories; each
+    story of two or more articles is compared."""
+
+    model_config = with_examples(
+        {
+            "articles": [
+                {
+                    "text": SEED_TEXTS[0],
+                    "outlet": "The Northern Ledger",
+                    "published": "2025-03-10T08:00:00Z",
+                },
+                {
+                    "text": SEED_TEXTS[1],
+                    "outlet": "The Harbour Courier",
+                    "published": "2025-03-10T11:30:00Z",
+                },
+                {"text": "City council approves the new tram line budget.", "outlet": "Metro"},
+            ],
+            "compare": True,
+        }
+    )
+
+    articles: Annotated[list[ArticleItem], Field(min_length=1)] = Field(
+        description="The feed: inline articles ({text, ...}) or URLs ({url}), ids a1, a2, "
+        "... in order. `published` (ISO 8601 or RFC 2822) keeps two articles more than "
+        "3 days apart in different stories. A URL that cannot be fetched is listed under "
+        "the result's errors and the job ends partial."
+    )
+    compare: bool = Field(
+        True, description="Compare each story of two or more articles; false only groups."
+    )
+    engine: EngineName | None = Field(None, description="Engine; default PARALLAX_ENGINE.")
+    max_words: WordBudget = Field(
+        None, description="Each story's brief budget; default PARALLAX_MAX_WORDS."
+    )
+    summary_max_words: WordBudget = Field(
+        None, description="Per-article summary budget; default PARALLAX_SUMMARY_MAX_WORDS."
+    )
+
+
+class StoryRequest(Model):
+    """One story's comparison, as a feed's job hands it to a worker (PostgreSQL)."""
+
+    feed_job_id: str
+    story_id: str
+    articles: list[Article]
+    max_words: int
+    summary_max_words: int
+
+
+class StoriesJob(Job):
+    """A stories job; ``result`` is there once the status is done or partial."""
+
+    model_config = with_examples(
+        {
+            "id": "5b0c3e7d1f7a4e59a3f0d2b6c8e1a9f4",
+            "status": "running",
+            "progress": {"stage": "compare", "done": 2, "total": 5, "detail": "s-3f9c0a1b2d4e"},
+            "engine": "offline",
+            "created_at": "2026-11-25T14:21:17.899+00:00",
+            "updated_at": "2026-11-25T14:21:18.930+00:00",
+            "attempts": 1,
+            "error": None,
+        }
+    )
+
+    result: Stories | None = None  # type: ignore[assignment]

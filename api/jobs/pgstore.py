@@ -31,7 +31,7 @@ from api.db import pg
 from api.db.migrate import apply_postgres
 from api.db.schema import postgres_migrations
 from api.errors import ConflictError
-from api.jobs.models import Job, JobError, JobStatus
+from api.jobs.models import Job, JobError, JobProgress, JobStatus
 from api.jobs.rows import (
     COLUMNS,
     UNFINISHED,
@@ -43,7 +43,7 @@ from api.jobs.rows import (
     status_counts,
     stored_from_row,
 )
-from api.models import Comparison, ProgressEvent
+from api.models import Comparison, ProgressEvent, Stories
 from api.settings import Settings
 
 CHANNEL = "parallax_jobs"
@@ -100,10 +100,10 @@ class PgJobStore:
         async with self._connection() as conn, conn.transaction():
             cursor = await conn.execute(
                 "INSERT INTO parallax_jobs (id, status, engine, request, request_hash,"
-                " idempotency_key, request_id, created_at, updated_at)"
-                " VALUES (%s, 'queued', %s, %s, %s, %s, %s, %s, %s)"
+                " idempotency_key, request_id, created_at, updated_at, kind, parent_id)"
+                " VALUES (%s, 'queued', %s, %s, %s, %s, %s, %s, %s, %s, %s)"
                 f" ON CONFLICT (idempotency_key) DO NOTHING RETURNING {COLUMNS}",
-                (uuid.uuid4().hex, *fields, new.request_id, stamp, stamp),
+                (uuid.uuid4().hex, *fields, new.request_id, stamp, stamp, new.kind, new.parent_id),
             )
             row = await cursor.fetchone()
             if row is None:  # the key is taken: that request's job
@@ -127,7 +127,8 @@ class PgJobStore:
     async def get(self, job_id: str) -> StoredJob | None:
         async with self._connection() as conn:
             cursor = await conn.execute(
-                f"SELECT {COLUMNS}, request, request_id, result FROM parallax_jobs WHERE id = %s",
+                f"SELECT {COLUMNS}, request, request_id, result, kind FROM parallax_jobs"
+                " WHERE id = %s",
                 (job_id,),
             )
             row = await cursor.fetchone()
@@ -139,7 +140,7 @@ class PgJobStore:
             job_id, "status = 'running', attempts = attempts + 1", (), only=UNFINISHED
         )
 
-    async def progress(self, job_id: str, event: ProgressEvent) -> bool:
+    async def progress(self, job_id: str, event: ProgressEvent | JobProgress) -> bool:
         return await self._update(
             job_id,
             "stage = %s, done = %s, total = %s, detail = %s",
@@ -149,7 +150,12 @@ class PgJobStore:
         )
 
     async def finish(
-        self, job_id: str, status: JobStatus, *, result: Comparison | None, error: JobError | None
+        self,
+        job_id: str,
+        status: JobStatus,
+        *,
+        result: Comparison | Stories | None,
+        error: JobError | None,
     ) -> bool:
         """Record the outcome of a running job; False if it was no longer running
         (cancelled, or already finished by another worker)."""
@@ -180,6 +186,31 @@ class PgJobStore:
             if self._abort is not None and row["queue_job_id"] is not None:
                 await self._abort(conn, row["queue_job_id"])
             return True
+
+    @property
+    def queues(self) -> bool:
+        """True when the jobs this store creates go on the queue."""
+        return self._enqueue is not None
+
+    def use_queue(self, enqueue: Enqueue) -> None:
+        """Enqueue the jobs this store creates (a worker's store, for a feed's stories)."""
+        self._enqueue = enqueue
+
+    async def hold(self, job_id: str, pending_json: str) -> bool:
+        """Keep a running feed's pending result (its stories, no comparison yet) in its
+        row; it is shown only once the status says done or partial."""
+        return await self._update(job_id, "result = %s", (pending_json,), only=(JobStatus.running,))
+
+    async def children(self, parent_id: str) -> list[StoredJob]:
+        """A feed's story jobs, oldest first."""
+        async with self._connection() as conn:
+            cursor = await conn.execute(
+                f"SELECT {COLUMNS}, request, request_id, result, kind FROM parallax_jobs"
+                " WHERE parent_id = %s ORDER BY created_at, id",
+                (parent_id,),
+            )
+            rows = await cursor.fetchall()
+        return [stored_from_row(row) for row in rows]
 
     async def purge(self, ttl_seconds: float) -> int:
         """Delete jobs that finished more than ``ttl_seconds`` ago; returns how many."""

@@ -28,6 +28,7 @@ class StoredJob:
     request_json: str
     request_id: str | None
     result_json: str | None
+    kind: str = "comparison"  # or "stories" (a feed), "story" (one of its comparisons)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,8 @@ class NewJob:
     request_hash: str  # sha256 of request_json: the same key with another body is a 409
     idempotency_key: str | None
     request_id: str | None  # X-Request-ID of the POST, for tracing
+    kind: str = "comparison"  # "stories": a feed (StoriesRequest); "story": one of its stories
+    parent_id: str | None = None  # a "story" job's feed job (PostgreSQL)
 
 
 def status_counts(rows: Any) -> dict[JobStatus, int]:
@@ -76,7 +79,9 @@ def job_from_row(row: Any) -> Job:  # a sqlite3.Row or a psycopg dict row
 
 
 def stored_from_row(row: Any) -> StoredJob:
-    return StoredJob(job_from_row(row), row["request"], row["request_id"], row["result"])
+    return StoredJob(
+        job_from_row(row), row["request"], row["request_id"], row["result"], row["kind"]
+    )
 
 
 def conflict_message(job_id: str) -> str:

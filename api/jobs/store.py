@@ -21,7 +21,7 @@ from typing import TypeVar
 from api.db.migrate import apply_sqlite
 from api.db.schema import SQLITE_JOBS
 from api.errors import ConflictError
-from api.jobs.models import Job, JobError, JobStatus
+from api.jobs.models import Job, JobError, JobProgress, JobStatus
 from api.jobs.rows import (
     COLUMNS,
     UNFINISHED,
@@ -33,7 +33,7 @@ from api.jobs.rows import (
     status_counts,
     stored_from_row,
 )
-from api.models import Comparison, ProgressEvent
+from api.models import Comparison, ProgressEvent, Stories
 
 T = TypeVar("T")
 
@@ -101,7 +101,7 @@ class JobStore:
             job_id = uuid.uuid4().hex
             db.execute(
                 "INSERT INTO jobs (id, status, engine, request, request_hash, idempotency_key,"
-                " request_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " request_id, created_at, updated_at, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     job_id,
                     JobStatus.queued.value,
@@ -112,6 +112,7 @@ class JobStore:
                     new.request_id,
                     stamp,
                     stamp,
+                    new.kind,
                 ),
             )
             return job_from_row(_select(db, job_id)), True
@@ -121,7 +122,8 @@ class JobStore:
     async def get(self, job_id: str) -> StoredJob | None:
         def get(db: sqlite3.Connection) -> StoredJob | None:
             row = db.execute(
-                f"SELECT {COLUMNS}, request, request_id, result FROM jobs WHERE id = ?", (job_id,)
+                f"SELECT {COLUMNS}, request, request_id, result, kind FROM jobs WHERE id = ?",
+                (job_id,),
             ).fetchone()
             return None if row is None else stored_from_row(row)
 
@@ -136,7 +138,7 @@ class JobStore:
             only=(JobStatus.queued,),
         )
 
-    async def progress(self, job_id: str, event: ProgressEvent) -> bool:
+    async def progress(self, job_id: str, event: ProgressEvent | JobProgress) -> bool:
         return await self._update(
             job_id,
             "stage = ?, done = ?, total = ?, detail = ?",
@@ -145,7 +147,12 @@ class JobStore:
         )
 
     async def finish(
-        self, job_id: str, status: JobStatus, *, result: Comparison | None, error: JobError | None
+        self,
+        job_id: str,
+        status: JobStatus,
+        *,
+        result: Comparison | Stories | None,
+        error: JobError | None,
     ) -> bool:
         """Record the outcome of a running job (the result is serialized off the loop)."""
 

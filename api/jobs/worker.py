@@ -23,6 +23,7 @@ import os
 import signal
 import socket
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import procrastinate
@@ -77,6 +78,7 @@ async def run_worker(
     if not await _until_open(store, stop):
         return  # stopped before the database ever answered
     app = build_app(settings, store, factory)
+    store.use_queue(partial(queue.enqueue, app))  # a feed's stories go on the queue
     slots = PgSlots(settings, settings.llm_max_in_flight)
     share_in_flight(slots)
     retention = _Retention(store, app)

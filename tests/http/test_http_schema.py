@@ -45,6 +45,11 @@ WITH_INPUT = [
     ("DELETE", "/v1/comparisons/{job_id}"),
     ("GET", "/v1/comparisons/{job_id}/report"),
     ("GET", "/v1/comparisons/{job_id}/events"),
+    ("POST", "/v1/stories"),
+    ("GET", "/v1/stories/{job_id}"),
+    ("DELETE", "/v1/stories/{job_id}"),
+    ("GET", "/v1/stories/{job_id}/report"),
+    ("GET", "/v1/stories/{job_id}/events"),
 ]
 WITHOUT_INPUT = [("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics")]
 
@@ -100,3 +105,45 @@ def test_the_schema_documents_engine_provenance_and_dropped_claims(tmp_path: Pat
     mode = components["EngineInfo"]["properties"]["structured_output"]
     assert {"json_schema", "json_object_schema", "json_object"} <= set(mode["anyOf"][0]["enum"])
     assert "claims_dropped" in components["ErrorEntry"]["properties"]
+
+
+def test_the_schema_documents_rows_read_through_their_label_claim(tmp_path: Path) -> None:
+    components = create_app(make_settings(tmp_path)).openapi()["components"]["schemas"]
+    cluster = components["Cluster"]
+    props = cluster["properties"]
+    assert {"label_claim", "detail_of", "label", "claims", "articles"} <= set(props)
+    for name in ("label", "label_claim", "claims", "articles", "detail_of"):
+        assert props[name].get("description"), name
+    assert "label claim" in props["label"]["description"]
+    assert "label_claim" in cluster["required"]
+    assert props["label_claim"]["type"] == "string"
+    # detail_of: a row id or null, and may be left out (most rows qualify none).
+    assert "detail_of" not in cluster["required"]
+    assert {"type": "null"} in props["detail_of"]["anyOf"]
+    assert {"type": "string"} in props["detail_of"]["anyOf"]
+    assert props["detail_of"].get("default") is None
+    assert "label claim" in cluster["description"]
+    statuses = components["ClusterStatus"]["enum"]
+    assert statuses == ["consensus", "partial", "unique", "conflict", "unmatched"]
+    omission = components["Omission"]["properties"]["clusters"]
+    assert "label claim" in omission["description"]
+    assert components["Comparison"]["properties"]["clusters"]["items"] == {
+        "$ref": "#/components/schemas/Cluster"
+    }
+
+
+def test_the_schema_documents_stories(tmp_path: Path) -> None:
+    openapi = create_app(make_settings(tmp_path)).openapi()
+    components = openapi["components"]["schemas"]
+    post = openapi["paths"]["/v1/stories"]["post"]
+    assert post["description"] and post["summary"]
+    request = components["StoriesRequest"]
+    assert request["examples"] and request["properties"]["articles"]["description"]
+    assert request["properties"]["articles"]["minItems"] == 1
+    story = components["Story"]["properties"]
+    for name in ("id", "label", "article_ids", "outlets", "comparison"):
+        assert story[name].get("description"), name
+    assert {"$ref": "#/components/schemas/Comparison"} in story["comparison"]["anyOf"]
+    stories = components["Stories"]["properties"]
+    assert {"stories", "articles", "usage", "timings_ms", "errors", "engine"} <= set(stories)
+    assert components["StoriesJob"]["examples"]

@@ -146,10 +146,11 @@ async def get_report(
     return Response(render_comparison_md(result), media_type="text/markdown")
 
 
-async def _stored(store: AnyStore, job_id: str) -> StoredJob:
+async def _stored(store: AnyStore, job_id: str, kind: str = "comparison") -> StoredJob:
     stored = await store.get(job_id)
-    if stored is None:
-        raise NotFound(f"no comparison job {job_id!r}", source="job_id")
+    if stored is None or stored.kind != kind:
+        noun = "stories" if kind == "stories" else "comparison"
+        raise NotFound(f"no {noun} job {job_id!r}", source="job_id")
     return stored
 
 

@@ -18,7 +18,7 @@ from fastapi.responses import StreamingResponse
 
 from api.errors import DatabaseUnavailable, NotFound
 from api.http.auth import require_api_key
-from api.http.deps import AnyStore, RunnerDep, StoreDep
+from api.http.deps import AnyRunner, AnyStore, RunnerDep, StoreDep
 from api.http.problems import problem_responses
 from api.jobs.events import JobEvent
 from api.jobs.models import Job
@@ -48,13 +48,20 @@ EXAMPLE = (
     },
 )
 async def comparison_events(job_id: str, store: StoreDep, runner: RunnerDep) -> StreamingResponse:
+    return await job_events(job_id, store, runner, "comparison")
+
+
+async def job_events(
+    job_id: str, store: AnyStore, runner: AnyRunner, kind: str
+) -> StreamingResponse:
+    """The event stream of a job of this kind (comparison or stories)."""
     stack = contextlib.AsyncExitStack()
     # Watch first, then read: an event between the two is heard, not lost.
     events = await stack.enter_async_context(runner.watch(job_id))
     try:
         stored = await store.get(job_id)
-        if stored is None:
-            raise NotFound(f"no comparison job {job_id!r}", source="job_id")
+        if stored is None or stored.kind != kind:
+            raise NotFound(f"no {kind} job {job_id!r}", source="job_id")
     except BaseException:  # NotFound, or the database is away (503): stop watching
         await stack.aclose()
         raise

@@ -1,0 +1,178 @@
+"""``/v1/stories``: a feed grouped into stories, each compared, as a durable job.
+
+The same job API as ``/v1/comparisons`` (202 and ``Location``, ``Idempotency-Key``,
+``?wait=``, status and result, server-sent events, the report, DELETE), over a
+``StoriesRequest``. On SQLite the service runs the feed's comparisons itself, one
+after another; on PostgreSQL each story's comparison is a queue job of its own, on
+any worker (api/jobs/feeds.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi.responses import StreamingResponse
+
+from api.errors import ConflictError
+from api.http.auth import require_api_key
+from api.http.deps import EngineCheckDep, RunnerDep, SettingsDep, StoreDep
+from api.http.limits import check_articles, chosen_engine
+from api.http.problems import problem_responses, request_id_of
+from api.http.routes.comparisons import JOB_HEADERS, MAX_WAIT_SECONDS, _job_response, _stored
+from api.http.routes.events import EXAMPLE, job_events
+from api.jobs.models import StoriesJob, StoriesRequest
+from api.jobs.rows import NewJob
+from api.models import Stories
+from api.reports.feed_html import render_stories_html
+from api.reports.feed_markdown import render_stories_md
+
+router = APIRouter(prefix="/v1", tags=["stories"], dependencies=[Depends(require_api_key)])
+KIND = "stories"
+
+
+@router.post(
+    "/stories",
+    status_code=202,
+    summary="Start a stories job: group a feed, compare each story",
+    description="Groups the articles that report the same event into stories (a story "
+    "of one article stays one), then compares each story of two or more articles "
+    "unless `compare` is false. The result is a `Stories` object: `stories[]` (largest "
+    "first; each with `id`, `label`, `article_ids`, `outlets` and `comparison`, the "
+    "object `POST /v1/comparisons` returns, or null), `articles`, `usage`, "
+    "`timings_ms`, `errors`. A story whose comparison fails is an entry in `errors` "
+    "with `comparison: null`; the job still finishes, partial. Otherwise as "
+    "`POST /v1/comparisons`: 202 and `Location`, `?wait=S`, `Idempotency-Key`.",
+    response_model=StoriesJob,
+    responses={
+        200: {
+            "model": StoriesJob,
+            "description": "The job finished within `wait`, or earlier.",
+            "headers": JOB_HEADERS,
+        },
+        202: {
+            "model": StoriesJob,
+            "description": "Accepted: queued or running.",
+            "headers": JOB_HEADERS,
+        },
+        **problem_responses(400, 401, 409, 413, 422, 503),
+    },
+)
+async def create_stories(
+    body: StoriesRequest,
+    request: Request,
+    settings: SettingsDep,
+    store: StoreDep,
+    runner: RunnerDep,
+    engines: EngineCheckDep,
+    wait: Annotated[
+        float | None,
+        Query(ge=0, le=MAX_WAIT_SECONDS, description="Seconds to wait for the result."),
+    ] = None,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=255,
+            description="Makes a retried POST return the job the first one created.",
+        ),
+    ] = None,
+) -> Response:
+    engine_name, _ = chosen_engine(body.engine, settings, engines)
+    await check_articles(body.articles, settings)
+    request_json = body.model_copy(update={"engine": engine_name}).model_dump_json()
+    job, created = await store.create(
+        NewJob(
+            engine=engine_name,
+            request_json=request_json,
+            request_hash=hashlib.sha256(f"{KIND}\n{request_json}".encode()).hexdigest(),
+            idempotency_key=idempotency_key,
+            request_id=request_id_of(request),
+            kind=KIND,
+        )
+    )
+    if created:
+        runner.submit(job.id)
+    if wait:
+        await runner.wait(job.id, wait)
+    stored = await _stored(store, job.id, KIND)
+    status = 200 if stored.job.status.finished else 202
+    return _job_response(stored, status, headers={"Location": f"/v1/stories/{job.id}"})
+
+
+@router.get(
+    "/stories/{job_id}",
+    summary="Read a stories job; its result once done",
+    response_model=StoriesJob,
+    responses=problem_responses(401, 404, 422),
+)
+async def get_stories(job_id: str, store: StoreDep) -> Response:
+    return _job_response(await _stored(store, job_id, KIND), 200)
+
+
+@router.delete(
+    "/stories/{job_id}",
+    summary="Cancel a queued or running stories job",
+    response_model=StoriesJob,
+    responses=problem_responses(401, 404, 409, 422),
+)
+async def cancel_stories(job_id: str, store: StoreDep, runner: RunnerDep) -> Response:
+    await _stored(store, job_id, KIND)
+    if not await runner.cancel(job_id):
+        stored = await _stored(store, job_id, KIND)
+        raise ConflictError(f"job {job_id} has already finished ({stored.job.status.value})")
+    return _job_response(await _stored(store, job_id, KIND), 200)
+
+
+@router.get(
+    "/stories/{job_id}/events",
+    summary="Stream a stories job's progress (Server-Sent Events)",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "Events `status`, `progress` (stage `group`, then `compare` "
+            "with done of total stories), then `end`.",
+            "content": {"text/event-stream": {"schema": {"type": "string"}, "example": EXAMPLE}},
+        },
+        **problem_responses(401, 404, 422),
+    },
+)
+async def stories_events(job_id: str, store: StoreDep, runner: RunnerDep) -> StreamingResponse:
+    return await job_events(job_id, store, runner, KIND)
+
+
+@router.get(
+    "/stories/{job_id}/report",
+    summary="The feed's report, in Markdown or HTML",
+    description="The stories, largest first, each collapsed, with its outlets, its "
+    "brief and its comparison (embedded in the HTML); the HTML has a search box over "
+    "the labels.",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The report.",
+            "content": {
+                "text/markdown": {"schema": {"type": "string"}},
+                "text/html": {"schema": {"type": "string"}},
+            },
+        },
+        **problem_responses(401, 404, 409, 422),
+    },
+)
+async def get_stories_report(
+    job_id: str,
+    store: StoreDep,
+    format: Annotated[Literal["md", "html"], Query(description="md or html.")] = "md",
+) -> Response:
+    stored = await _stored(store, job_id, KIND)
+    if stored.result_json is None or not stored.job.status.finished:
+        raise ConflictError(
+            f"job {job_id} has no result ({stored.job.status.value}); a report needs a "
+            "job that is done or partial"
+        )
+    result = Stories.model_validate_json(stored.result_json)
+    if format == "html":
+        return Response(render_stories_html(result), media_type="text/html")
+    return Response(render_stories_md(result), media_type="text/markdown")

@@ -1,0 +1,2 @@
+"""Stories: a feed's articles grouped by event (group.py, label.py), each story
+compared (feed.py)."""
