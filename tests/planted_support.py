@@ -32,6 +32,7 @@ from api.compare.pipeline import compare
 from api.engines.offline import OfflineEngine
 from api.ingest.inputs import article_from_input
 from api.models import ArticleInput, Claim, ClusterStatus, Comparison, QuantityKind
+from api.settings import get_settings
 from api.text.sentences import Span, sentences
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -181,7 +182,8 @@ def run(texts: list[str]) -> Comparison:
         )
         for i, t in enumerate(texts)
     ]
-    return asyncio.run(compare(articles, OfflineEngine(), max_words=150, summary_max_words=60))
+    engine = OfflineEngine(atomic=get_settings().alignment == "coverage")
+    return asyncio.run(compare(articles, engine, max_words=150, summary_max_words=60))
 
 
 def _claims(result: Comparison) -> dict[str, Claim]:
