@@ -122,7 +122,7 @@ def build(
         if i not in grouped:
             alone = sentence_best[sentence_of[c.id]] < UNIQUE_BELOW
             status = ClusterStatus.unique if alone else ClusterStatus.unmatched
-            built.append(_single(c, status))
+            built.append(single(c, status))
     ranked = sorted(
         zip(built, [*groups, *([i] for i in range(len(claims)) if i not in grouped)], strict=True),
         key=lambda kg: (_RANK[kg[0].status], -len(kg[0].articles), _first(kg[1], claims, order)),
@@ -259,7 +259,8 @@ def _cluster(
     )
 
 
-def _single(claim: Claim, status: ClusterStatus) -> Cluster:
+def single(claim: Claim, status: ClusterStatus) -> Cluster:
+    """A row of one claim: only in its article, or not matched."""
     return Cluster(
         id="",
         status=status,

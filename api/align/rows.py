@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
+from api.align.clustering import single
 from api.align.decide import Decision, conflict_kind, conflict_of
 from api.align.relations import STATED, Relations
 from api.align.rules import STATES
@@ -86,9 +87,9 @@ def build(
                 }
             )
         elif others and relations.absent_everywhere(c):
-            row, omit = _single(c, ClusterStatus.unique), []
+            row, omit = single(c, ClusterStatus.unique), []
         else:
-            row, omit = _single(c, ClusterStatus.unmatched), []
+            row, omit = single(c, ClusterStatus.unmatched), []
         for cid in row.claims:
             row_of.setdefault(cid, len(rows))
         rows.append((row, omit))
@@ -207,14 +208,3 @@ def _found_in(passage: Passage | None, index: int) -> float:
 def _conflict(c: Claim, d: Claim) -> Verdict:
     kind = conflict_kind(c, d)
     return Verdict(Relation.contradicts, kind.value if kind is not None else "statement")
-
-
-def _single(claim: Claim, status: ClusterStatus) -> Cluster:
-    return Cluster(
-        id="",
-        status=status,
-        label=claim.text,
-        label_claim=claim.id,
-        claims=[claim.id],
-        articles=[claim.article_id],
-    )

@@ -185,10 +185,32 @@ def _clauses(text: str, sentence: Span) -> Iterator[Span]:
 
 def _claim(article: Article, span: Span, n: int, last: Attribution | None) -> Claim:
     quote = span.of(article.text)
-    read = _read_cached(quote) if len(quote) <= _CACHED_CHARS else _read(quote)
-    # A copy of the source it names: the cached reading serves every request.
-    named = read.named.model_copy() if read.named is not None else None
-    attribution = named if named is not None else (last if read.pronoun else None)
+    read = _reading(quote)
+    attribution = _attributed(read, last)
+    return _build(article, span, n, read, attribution, read.statement, read.negated)
+
+
+def _reading(text: str) -> _Reading:
+    return _read_cached(text) if len(text) <= _CACHED_CHARS else _read(text)
+
+
+def _attributed(read: _Reading, last: Attribution | None) -> Attribution | None:
+    """The source ``read`` names (a copy: the cached reading serves every request), or
+    the previous one when only a pronoun speaks."""
+    if read.named is not None:
+        return read.named.model_copy()
+    return last if read.pronoun else None
+
+
+def _build(
+    article: Article,
+    span: Span,
+    n: int,
+    read: _Reading,
+    attribution: Attribution | None,
+    text: str,
+    negated: bool,
+) -> Claim:
     if read.quoted and attribution is not None:
         kind = ClaimKind.quote
     elif read.opinion:
@@ -198,13 +220,13 @@ def _claim(article: Article, span: Span, n: int, last: Attribution | None) -> Cl
     return Claim(
         id=f"{article.id}.c{n}",
         article_id=article.id,
-        text=read.statement,
-        evidence=Evidence(quote=quote, start=span.start, end=span.end),
+        text=text,
+        evidence=Evidence(quote=span.of(article.text), start=span.start, end=span.end),
         kind=kind,
         attribution=attribution,
         # Figures are read in the article: what follows the quote can rule one out.
         quantities=extract_quantities(article.text, span.start, span.end),
-        negated=read.negated,
+        negated=negated,
     )
 
 
@@ -219,38 +241,24 @@ def extract_atomic_claims(article: Article) -> list[Claim]:
         body = sentence.of(article.text)
         if _FURNITURE.match(body):
             continue
-        read = _read_cached(body) if len(body) <= _CACHED_CHARS else _read(body)
-        # A copy of the source it names: the cached reading serves every request.
-        named = read.named.model_copy() if read.named is not None else None
-        attribution = named if named is not None else (last_source if read.pronoun else None)
+        read = _reading(body)
+        attribution = _attributed(read, last_source)
         if attribution is not None:
             last_source = attribution
         for span in atom_spans(article.text, sentence):
-            claims.append(_atomic_claim(article, span, len(claims) + 1, read, attribution))
+            quote = span.of(article.text)
+            claims.append(
+                _build(
+                    article,
+                    span,
+                    len(claims) + 1,
+                    read,
+                    attribution.model_copy() if attribution is not None else None,
+                    _statement(quote),
+                    _NEGATION.search(quote.lower()) is not None,
+                )
+            )
     return claims
-
-
-def _atomic_claim(
-    article: Article, span: Span, n: int, sentence: _Reading, attribution: Attribution | None
-) -> Claim:
-    quote = span.of(article.text)
-    if sentence.quoted and attribution is not None:
-        kind = ClaimKind.quote
-    elif sentence.opinion:
-        kind = ClaimKind.opinion
-    else:
-        kind = ClaimKind.fact
-    return Claim(
-        id=f"{article.id}.c{n}",
-        article_id=article.id,
-        text=_statement(quote),
-        evidence=Evidence(quote=quote, start=span.start, end=span.end),
-        kind=kind,
-        attribution=attribution.model_copy() if attribution is not None else None,
-        # Figures are read in the article: what follows the quote can rule one out.
-        quantities=extract_quantities(article.text, span.start, span.end),
-        negated=_NEGATION.search(quote.lower()) is not None,
-    )
 
 
 @dataclass(frozen=True, slots=True)
