@@ -18,17 +18,15 @@ from api import gcpause
 from api.align import clustering, decide, pairscore
 from api.align.blocking import Matcher
 from api.align.coverage import COVERAGE_MODEL, Coverage
-from api.align.types import CandidatePair, Relation, Verdict
+from api.align.types import CandidatePair
 from api.engines.base import BriefRequest, Engine, WaitsOnNetwork
 from api.errors import EngineError, ParallaxError, UsageError
 from api.models import (
     Article,
     ArticleAnalysis,
     ArticleResult,
-    Cluster,
     Comparison,
     ErrorEntry,
-    Omission,
     ProgressEvent,
     Summaries,
     Usage,
@@ -102,11 +100,16 @@ async def compare(
 
     claims = [c for r in results for c in r.claims]
     if mode == "coverage":
-        # Rules only: the directional judge is not consulted yet (docs/coverage.md), so
-        # what the rules leave open asserts nothing.
-        progress(ProgressEvent(stage="align", done=0, total=1, detail="support"))
-        clusters, omissions = await asyncio.to_thread(gcpause.paused(_coverage_rows), results)
-        lap("align")
+        progress(ProgressEvent(stage="align", done=0, total=2, detail="support"))
+        coverage = await asyncio.to_thread(gcpause.paused(Coverage), results)
+        lap("support")
+        # What the rules leave open goes to the engine's judge, in one batch: the llm
+        # engine asks the directional question; the offline engine answers "unsure".
+        progress(ProgressEvent(stage="align", done=1, total=2, detail="judging"))
+        answers = await engine.judge(coverage.questions) if coverage.questions else []
+        lap("judge")
+        clusters, omissions = await asyncio.to_thread(gcpause.paused(coverage.rows), answers)
+        lap("rows")
     else:
         progress(ProgressEvent(stage="align", done=0, total=3, detail="blocking"))
         matcher = await asyncio.to_thread(gcpause.paused(Matcher), claims)
@@ -166,12 +169,6 @@ async def compare(
         max_words=max_words,
         timings_ms=timings,
     )
-
-
-def _coverage_rows(results: Sequence[ArticleResult]) -> tuple[list[Cluster], list[Omission]]:
-    coverage = Coverage(results)
-    unsure = Verdict(Relation.unsure, "not asked")
-    return coverage.rows([unsure] * len(coverage.questions))
 
 
 async def _analyze_all(

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from api import gcpause
 from api.align import decide
-from api.align.types import CandidatePair, Verdict
+from api.align.types import CandidatePair, Relation, Verdict
 from api.claims.extract import extract_atomic_claims, extract_claims
 from api.engines import extractive
 from api.engines.base import BriefRequest
@@ -61,6 +61,10 @@ class OfflineEngine:
         )
 
     async def judge(self, pairs: Sequence[CandidatePair]) -> list[Verdict]:
+        if self.atomic:
+            # The coverage alignment's rules already said all they can of these
+            # directional questions: nothing more is known offline.
+            return [Verdict(Relation.unsure, "the rules cannot tell") for _ in pairs]
         return await asyncio.to_thread(self._judge, pairs)
 
     @staticmethod

@@ -524,3 +524,23 @@ def test_the_llm_brief_drops_a_sentence_that_restates_an_earlier_one() -> None:
         "The justices did not comment on the appeals court ruling.",
     ]
     assert _distinct(said) == [said[0], said[2]]
+
+
+def test_coverage_alignment_asks_the_llm_judge_what_the_rules_leave_open(
+    fake: FakeLLM, tmp_path: Path
+) -> None:
+    # Each outlet words the fact its own way, so the rules cannot settle every claim.
+    left = "Ukraine's garrison of about 10,000 soldiers in Kursk is under heavy pressure."
+    right = "Some 10,000 soldiers defend Kursk against mounting attacks."
+    engine = LLMEngine(llm_settings(tmp_path))
+    articles = [make_article(left, 1), make_article(right, 2)]
+    result = asyncio.run(
+        compare(articles, engine, max_words=60, summary_max_words=40, alignment="coverage")
+    )
+    assert result.engine.alignment.startswith("parallax-coverage-1")
+    judged = [b for b, task in zip(fake.requests, fake.tasks(), strict=True) if task == "judge"]
+    assert judged, fake.tasks()
+    items = json.loads(judged[0]["messages"][1]["content"].split("\n", 1)[1].rsplit("\n", 1)[0])
+    first = items[0] if isinstance(items, list) else next(iter(items.values()))[0]
+    assert {"claim", "passage"} <= set(first)
+    assert result.usage.llm_calls <= 2 + 1 + 1  # two analyses, one judge round, one brief
