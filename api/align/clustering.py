@@ -44,7 +44,8 @@ OMIT_BELOW = 0.3
 # Links to members of other articles a claim needs to join a cluster when not every
 # pair was scored (api.align.blocking): see _grow.
 _LINKS_WHEN_BLOCKED = 3
-_RANK = {
+# Rows in report order: what all agree on first, then disputes, then the rest.
+ROW_RANK = {
     ClusterStatus.consensus: 0,
     ClusterStatus.conflict: 1,
     ClusterStatus.partial: 2,
@@ -125,7 +126,11 @@ def build(
             built.append(single(c, status))
     ranked = sorted(
         zip(built, [*groups, *([i] for i in range(len(claims)) if i not in grouped)], strict=True),
-        key=lambda kg: (_RANK[kg[0].status], -len(kg[0].articles), _first(kg[1], claims, order)),
+        key=lambda kg: (
+            ROW_RANK[kg[0].status],
+            -len(kg[0].articles),
+            _first(kg[1], claims, order),
+        ),
     )
     clusters = [k.model_copy(update={"id": f"k{n}"}) for n, (k, _) in enumerate(ranked, 1)]
     members = [g for _, g in ranked]

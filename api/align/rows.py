@@ -26,21 +26,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from api.align.clustering import single
+from api.align.clustering import ROW_RANK, single
 from api.align.decide import Decision, conflict_kind, conflict_of
 from api.align.relations import STATED, Relations
 from api.align.rules import STATES
 from api.align.support import Passage, Support
 from api.align.types import CandidatePair, Relation, Verdict
 from api.models import Claim, Cluster, ClusterStatus, Omission
-
-_RANK = {
-    ClusterStatus.consensus: 0,
-    ClusterStatus.conflict: 1,
-    ClusterStatus.partial: 2,
-    ClusterStatus.unique: 3,
-    ClusterStatus.unmatched: 4,
-}
 
 
 def build(
@@ -98,7 +90,7 @@ def build(
 
     def position(row: Cluster) -> tuple[int, int, int]:
         label = by_id[row.label_claim]
-        return (_RANK[row.status], order[label.article_id], label.evidence.start)
+        return (ROW_RANK[row.status], order[label.article_id], label.evidence.start)
 
     ranked_rows = sorted(range(len(rows)), key=lambda i: position(rows[i][0]))
     new_id = {i: f"k{n + 1}" for n, i in enumerate(ranked_rows)}

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypedDict
 
 import typer
 
@@ -136,6 +136,30 @@ def _format_option() -> Any:
 # Commands
 
 
+SummaryWordsOpt = Annotated[
+    int | None,
+    _word_budget(
+        "--summary-words",
+        "Word budget of each article's summary.  [default: PARALLAX_SUMMARY_MAX_WORDS or 60]",
+    ),
+]
+
+
+class _Budgets(TypedDict):
+    max_words: int
+    summary_max_words: int
+
+
+def _budgets(run: Loaded, max_words: int | None, summary_words: int | None) -> _Budgets:
+    """The brief's and each summary's word budgets: the flags, else the settings."""
+    return {
+        "max_words": run.settings.max_words if max_words is None else max_words,
+        "summary_max_words": (
+            run.settings.summary_max_words if summary_words is None else summary_words
+        ),
+    }
+
+
 @app.command(epilog=EPILOG, no_args_is_help=True)
 def summarize(
     files: Files,
@@ -200,13 +224,7 @@ def compare(
             "Word budget of the cross-article brief.  [default: PARALLAX_MAX_WORDS or 75]",
         ),
     ] = None,
-    summary_words: Annotated[
-        int | None,
-        _word_budget(
-            "--summary-words",
-            "Word budget of each article's summary.  [default: PARALLAX_SUMMARY_MAX_WORDS or 60]",
-        ),
-    ] = None,
+    summary_words: SummaryWordsOpt = None,
     fmt: Annotated[CompareFormat | None, _format_option()] = None,
     output: OutputOpt = None,
     keep_going: KeepGoingOpt = False,
@@ -226,10 +244,7 @@ def compare(
             pipeline.compare(
                 run.articles,
                 run.engine,
-                max_words=run.settings.max_words if max_words is None else max_words,
-                summary_max_words=(
-                    run.settings.summary_max_words if summary_words is None else summary_words
-                ),
+                **_budgets(run, max_words, summary_words),
                 errors=run.errors,
                 progress=run.progress,
             )
@@ -276,13 +291,7 @@ def stories(
             "Word budget of each story's brief.  [default: PARALLAX_MAX_WORDS or 75]",
         ),
     ] = None,
-    summary_words: Annotated[
-        int | None,
-        _word_budget(
-            "--summary-words",
-            "Word budget of each article's summary.  [default: PARALLAX_SUMMARY_MAX_WORDS or 60]",
-        ),
-    ] = None,
+    summary_words: SummaryWordsOpt = None,
     fmt: Annotated[CompareFormat | None, _format_option()] = None,
     output: OutputOpt = None,
     keep_going: KeepGoingOpt = False,
@@ -308,10 +317,7 @@ def stories(
             return await pipeline.compare(
                 articles,
                 engines.get_engine(run.engine.info.name, run.settings),
-                max_words=run.settings.max_words if max_words is None else max_words,
-                summary_max_words=(
-                    run.settings.summary_max_words if summary_words is None else summary_words
-                ),
+                **_budgets(run, max_words, summary_words),
             )
 
         result = aio.run(
@@ -357,10 +363,7 @@ def _dry_run(run: Loaded, max_words: int | None, summary_words: int | None) -> s
         plan_comparison(
             run.engine,
             run.articles,
-            max_words=run.settings.max_words if max_words is None else max_words,
-            summary_max_words=(
-                run.settings.summary_max_words if summary_words is None else summary_words
-            ),
+            **_budgets(run, max_words, summary_words),
         )
     )
     return plan.model_dump_json(indent=2) if run.fmt == "json" else plan.render()
