@@ -14,19 +14,41 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from api.errors import ConflictError, NotFound
 from api.http.auth import require_api_key
-from api.http.deps import AnyStore, EngineCheckDep, RunnerDep, SettingsDep, StoreDep
+from api.http.deps import (
+    AnyRunner,
+    AnyStore,
+    CheckedEngines,
+    EngineCheckDep,
+    RunnerDep,
+    SettingsDep,
+    StoreDep,
+)
 from api.http.limits import check_articles, chosen_engine
 from api.http.problems import problem_responses, request_id_of
-from api.jobs.models import ComparisonRequest, Job, JobStatus
+from api.jobs.models import ComparisonRequest, Job, JobStatus, StoriesRequest
 from api.jobs.rows import NewJob, StoredJob
 from api.models import Comparison
 from api.reports.html import render_comparison_html
 from api.reports.markdown import render_comparison_md
+from api.settings import Settings
 
 router = APIRouter(prefix="/v1", tags=["comparisons"], dependencies=[Depends(require_api_key)])
 
 MAX_WAIT_SECONDS = 120.0
 JOB_HEADERS = {"Location": {"description": "URL of the job.", "schema": {"type": "string"}}}
+WaitParam = Annotated[
+    float | None,
+    Query(ge=0, le=MAX_WAIT_SECONDS, description="Seconds to wait for the result."),
+]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        description="Makes a retried POST return the job the first one created.",
+    ),
+]
 
 
 @router.post(
@@ -55,39 +77,21 @@ async def create_comparison(
     store: StoreDep,
     runner: RunnerDep,
     engines: EngineCheckDep,
-    wait: Annotated[
-        float | None,
-        Query(ge=0, le=MAX_WAIT_SECONDS, description="Seconds to wait for the result."),
-    ] = None,
-    idempotency_key: Annotated[
-        str | None,
-        Header(
-            alias="Idempotency-Key",
-            min_length=1,
-            max_length=255,
-            description="Makes a retried POST return the job the first one created.",
-        ),
-    ] = None,
+    wait: WaitParam = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    engine_name, _ = chosen_engine(body.engine, settings, engines)
-    await check_articles(body.articles, settings)
-    request_json = body.model_copy(update={"engine": engine_name}).model_dump_json()
-    job, created = await store.create(
-        NewJob(
-            engine=engine_name,
-            request_json=request_json,
-            request_hash=hashlib.sha256(request_json.encode()).hexdigest(),
-            idempotency_key=idempotency_key,
-            request_id=request_id_of(request),
-        )
+    return await accept(
+        body,
+        "comparison",
+        "/v1/comparisons",
+        request=request,
+        settings=settings,
+        store=store,
+        runner=runner,
+        engines=engines,
+        wait=wait,
+        idempotency_key=idempotency_key,
     )
-    if created:
-        runner.submit(job.id)
-    if wait:
-        await runner.wait(job.id, wait)
-    stored = await _stored(store, job.id)
-    status = 200 if stored.job.status.finished else 202
-    return _job_response(stored, status, headers={"Location": f"/v1/comparisons/{job.id}"})
 
 
 @router.get(
@@ -144,6 +148,46 @@ async def get_report(
     if format == "html":
         return Response(render_comparison_html(result), media_type="text/html")
     return Response(render_comparison_md(result), media_type="text/markdown")
+
+
+async def accept(
+    body: ComparisonRequest | StoriesRequest,
+    kind: str,
+    path: str,
+    *,
+    request: Request,
+    settings: Settings,
+    store: AnyStore,
+    runner: AnyRunner,
+    engines: CheckedEngines,
+    wait: float | None,
+    idempotency_key: str | None,
+) -> Response:
+    """Store a new job of ``kind`` (or find the one an idempotent retry created), start
+    it, and answer with it: 200 once finished within ``wait``, else 202."""
+    engine_name, _ = chosen_engine(body.engine, settings, engines)
+    await check_articles(body.articles, settings)
+    request_json = body.model_copy(update={"engine": engine_name}).model_dump_json()
+    # A comparison's hash is its request alone, as it always was; other kinds are
+    # prefixed, so the same articles posted as a feed are another request.
+    hashed = request_json if kind == "comparison" else f"{kind}\n{request_json}"
+    job, created = await store.create(
+        NewJob(
+            engine=engine_name,
+            request_json=request_json,
+            request_hash=hashlib.sha256(hashed.encode()).hexdigest(),
+            idempotency_key=idempotency_key,
+            request_id=request_id_of(request),
+            kind=kind,
+        )
+    )
+    if created:
+        runner.submit(job.id)
+    if wait:
+        await runner.wait(job.id, wait)
+    stored = await _stored(store, job.id, kind)
+    status = 200 if stored.job.status.finished else 202
+    return _job_response(stored, status, headers={"Location": f"{path}/{job.id}"})
 
 
 async def _stored(store: AnyStore, job_id: str, kind: str = "comparison") -> StoredJob:

@@ -9,21 +9,25 @@ any worker (api/jobs/feeds.py).
 
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from api.errors import ConflictError
 from api.http.auth import require_api_key
 from api.http.deps import EngineCheckDep, RunnerDep, SettingsDep, StoreDep
-from api.http.limits import check_articles, chosen_engine
-from api.http.problems import problem_responses, request_id_of
-from api.http.routes.comparisons import JOB_HEADERS, MAX_WAIT_SECONDS, _job_response, _stored
+from api.http.problems import problem_responses
+from api.http.routes.comparisons import (
+    JOB_HEADERS,
+    IdempotencyKey,
+    WaitParam,
+    _job_response,
+    _stored,
+    accept,
+)
 from api.http.routes.events import EXAMPLE, job_events
 from api.jobs.models import StoriesJob, StoriesRequest
-from api.jobs.rows import NewJob
 from api.models import Stories
 from api.reports.feed_html import render_stories_html
 from api.reports.feed_markdown import render_stories_md
@@ -66,40 +70,21 @@ async def create_stories(
     store: StoreDep,
     runner: RunnerDep,
     engines: EngineCheckDep,
-    wait: Annotated[
-        float | None,
-        Query(ge=0, le=MAX_WAIT_SECONDS, description="Seconds to wait for the result."),
-    ] = None,
-    idempotency_key: Annotated[
-        str | None,
-        Header(
-            alias="Idempotency-Key",
-            min_length=1,
-            max_length=255,
-            description="Makes a retried POST return the job the first one created.",
-        ),
-    ] = None,
+    wait: WaitParam = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    engine_name, _ = chosen_engine(body.engine, settings, engines)
-    await check_articles(body.articles, settings)
-    request_json = body.model_copy(update={"engine": engine_name}).model_dump_json()
-    job, created = await store.create(
-        NewJob(
-            engine=engine_name,
-            request_json=request_json,
-            request_hash=hashlib.sha256(f"{KIND}\n{request_json}".encode()).hexdigest(),
-            idempotency_key=idempotency_key,
-            request_id=request_id_of(request),
-            kind=KIND,
-        )
+    return await accept(
+        body,
+        KIND,
+        "/v1/stories",
+        request=request,
+        settings=settings,
+        store=store,
+        runner=runner,
+        engines=engines,
+        wait=wait,
+        idempotency_key=idempotency_key,
     )
-    if created:
-        runner.submit(job.id)
-    if wait:
-        await runner.wait(job.id, wait)
-    stored = await _stored(store, job.id, KIND)
-    status = 200 if stored.job.status.finished else 202
-    return _job_response(stored, status, headers={"Location": f"/v1/stories/{job.id}"})
 
 
 @router.get(
