@@ -8,7 +8,7 @@ are, rather than parsed and re-serialized on the event loop.
 from __future__ import annotations
 
 import hashlib
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
@@ -36,6 +36,16 @@ router = APIRouter(prefix="/v1", tags=["comparisons"], dependencies=[Depends(req
 
 MAX_WAIT_SECONDS = 120.0
 JOB_HEADERS = {"Location": {"description": "URL of the job.", "schema": {"type": "string"}}}
+REPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The report.",
+        "content": {
+            "text/markdown": {"schema": {"type": "string"}},
+            "text/html": {"schema": {"type": "string"}},
+        },
+    },
+    **problem_responses(401, 404, 409, 422),
+}
 WaitParam = Annotated[
     float | None,
     Query(ge=0, le=MAX_WAIT_SECONDS, description="Seconds to wait for the result."),
@@ -122,29 +132,14 @@ async def cancel_comparison(job_id: str, store: StoreDep, runner: RunnerDep) -> 
     "/comparisons/{job_id}/report",
     summary="The comparison's report, in Markdown or HTML",
     response_class=Response,
-    responses={
-        200: {
-            "description": "The report.",
-            "content": {
-                "text/markdown": {"schema": {"type": "string"}},
-                "text/html": {"schema": {"type": "string"}},
-            },
-        },
-        **problem_responses(401, 404, 409, 422),
-    },
+    responses=REPORT_RESPONSES,
 )
 async def get_report(
     job_id: str,
     store: StoreDep,
     format: Annotated[Literal["md", "html"], Query(description="md or html.")] = "md",
 ) -> Response:
-    stored = await _stored(store, job_id)
-    if stored.result_json is None:
-        raise ConflictError(
-            f"job {job_id} has no result ({stored.job.status.value}); a report needs a "
-            "job that is done or partial"
-        )
-    result = Comparison.model_validate_json(stored.result_json)
+    result = Comparison.model_validate_json(await result_json(store, job_id, "comparison"))
     if format == "html":
         return Response(render_comparison_html(result), media_type="text/html")
     return Response(render_comparison_md(result), media_type="text/markdown")
@@ -188,6 +183,17 @@ async def accept(
     stored = await _stored(store, job.id, kind)
     status = 200 if stored.job.status.finished else 202
     return _job_response(stored, status, headers={"Location": f"{path}/{job.id}"})
+
+
+async def result_json(store: AnyStore, job_id: str, kind: str) -> str:
+    """A finished job's result, for its report; 409 while it has none."""
+    stored = await _stored(store, job_id, kind)
+    if stored.result_json is None or not stored.job.status.finished:
+        raise ConflictError(
+            f"job {job_id} has no result ({stored.job.status.value}); a report needs a "
+            "job that is done or partial"
+        )
+    return stored.result_json
 
 
 async def _stored(store: AnyStore, job_id: str, kind: str = "comparison") -> StoredJob:

@@ -20,11 +20,13 @@ from api.http.deps import EngineCheckDep, RunnerDep, SettingsDep, StoreDep
 from api.http.problems import problem_responses
 from api.http.routes.comparisons import (
     JOB_HEADERS,
+    REPORT_RESPONSES,
     IdempotencyKey,
     WaitParam,
     _job_response,
     _stored,
     accept,
+    result_json,
 )
 from api.http.routes.events import EXAMPLE, job_events
 from api.jobs.models import StoriesJob, StoriesRequest
@@ -135,29 +137,14 @@ async def stories_events(job_id: str, store: StoreDep, runner: RunnerDep) -> Str
     "brief and its comparison (embedded in the HTML); the HTML has a search box over "
     "the labels.",
     response_class=Response,
-    responses={
-        200: {
-            "description": "The report.",
-            "content": {
-                "text/markdown": {"schema": {"type": "string"}},
-                "text/html": {"schema": {"type": "string"}},
-            },
-        },
-        **problem_responses(401, 404, 409, 422),
-    },
+    responses=REPORT_RESPONSES,
 )
 async def get_stories_report(
     job_id: str,
     store: StoreDep,
     format: Annotated[Literal["md", "html"], Query(description="md or html.")] = "md",
 ) -> Response:
-    stored = await _stored(store, job_id, KIND)
-    if stored.result_json is None or not stored.job.status.finished:
-        raise ConflictError(
-            f"job {job_id} has no result ({stored.job.status.value}); a report needs a "
-            "job that is done or partial"
-        )
-    result = Stories.model_validate_json(stored.result_json)
+    result = Stories.model_validate_json(await result_json(store, job_id, KIND))
     if format == "html":
         return Response(render_stories_html(result), media_type="text/html")
     return Response(render_stories_md(result), media_type="text/markdown")
