@@ -42,17 +42,16 @@ def build(
     support: Support,
 ) -> tuple[list[Cluster], list[Omission]]:
     order = {aid: i for i, aid in enumerate(article_ids)}
-    by_sentence: dict[tuple[str, int], list[Claim]] = defaultdict(list)
-    sentence_of: dict[str, tuple[str, int]] = {}
-    for c in claims:
-        s = support.sentence_of(c)
-        by_sentence[(s.article_id, s.index)].append(c)
-        sentence_of[c.id] = (s.article_id, s.index)
-
-    # The sentences of each article, for the label's repeats within its own article.
-    own_sentences: dict[str, list[tuple[int, list[Claim]]]] = defaultdict(list)
-    for (aid, index), group in by_sentence.items():
-        own_sentences[aid].append((index, group))
+    # The sentences of each article with their claims, for the label's repeats within
+    # its own article.
+    own_sentences = {
+        aid: [
+            (s.index, group)
+            for s in support.sentences[aid]
+            if (group := support.claims_in(aid, s.index))
+        ]
+        for aid in article_ids
+    }
     stating_of = {c.id: relations.stating(c) for c in claims}
     ranked = sorted(
         claims, key=lambda c: (-len(stating_of[c.id]), order[c.article_id], c.evidence.start)
@@ -86,8 +85,6 @@ def build(
             row_of.setdefault(cid, len(rows))
         rows.append((row, omit))
 
-    first_claim = {key: group[0].id for key, group in by_sentence.items()}
-
     def position(row: Cluster) -> tuple[int, int, int]:
         label = by_id[row.label_claim]
         return (ROW_RANK[row.status], order[label.article_id], label.evidence.start)
@@ -98,7 +95,8 @@ def build(
     omissions: dict[str, list[str]] = defaultdict(list)
     for i in ranked_rows:
         row, omit = rows[i]
-        head = first_claim[sentence_of[row.label_claim]]
+        label = support.sentence_of(by_id[row.label_claim])
+        head = support.claims_in(label.article_id, label.index)[0].id
         parent = row_of.get(head)
         clusters.append(
             row.model_copy(
