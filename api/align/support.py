@@ -83,6 +83,7 @@ class _Weights:
     quantities: tuple[Quantity, ...] = ()
     keys: tuple[str, ...] = ()
     exhaustive: bool = True  # every sentence that could score above ABSENT is a candidate
+    total: float = 0.0  # the claim's whole weight: its terms' and its figures'
 
 
 def _prefix(term: str) -> str | None:
@@ -130,8 +131,7 @@ class Support:
         return self._idf.get(term, math.log(1 + self._n))
 
     def weight(self, claim: Claim) -> float:
-        w = self._weights[claim.id]
-        return sum(w.terms.values()) + FIGURE_WEIGHT * len(w.quantities)
+        return self._weights[claim.id].total
 
     def terms(self, claim: Claim) -> dict[str, float]:
         return self._weights[claim.id].terms
@@ -170,7 +170,7 @@ class Support:
         if quantities and left > bound:
             # Only figures left to find: any sentence of another article may hold one.
             exhaustive = False
-        return _Weights(terms, quantities, tuple(keys), exhaustive)
+        return _Weights(terms, quantities, tuple(keys), exhaustive, total)
 
     def passages(self, claim: Claim) -> dict[str, Passage]:
         """For each article, the sentence that states the most of ``claim``.
