@@ -7,7 +7,9 @@ right answer is known without labels:
 * ``figure``: one figure (in digits, or one number word) changed in the copy gives
   exactly one conflict cluster, which holds the edited claim and names both figures;
 * ``delete``: one sentence (not the headline) deleted from the copy leaves that
-  sentence's claims in a ``unique`` cluster, and no conflict.
+  sentence's claims in a ``unique`` cluster, and no conflict. A claim whose every
+  content word one kept sentence still has is left out of the check (the copy may
+  still state it: a headline restates its lede); a case left with none does not apply.
 
 With ``three=True`` the comparison is (original, exact copy, edited copy): a figure
 change must still give exactly one conflict, and a deleted sentence must sit in a
@@ -34,6 +36,7 @@ from api.ingest.inputs import article_from_input
 from api.models import ArticleInput, Claim, ClusterStatus, Comparison, QuantityKind
 from api.settings import get_settings
 from api.text.sentences import Span, sentences
+from api.text.terms import content_terms
 
 ROOT = Path(__file__).resolve().parent.parent
 NEUS = ROOT.parent / "shared" / "data" / "neus-dev.jsonl"
@@ -260,9 +263,18 @@ def check_figure(case: Case, three: bool = False) -> Outcome:
     values = [v.value for v in cluster.conflict.values] if cluster.conflict else []
     if not edited_claims & set(cluster.claims):
         return Outcome(case.name, "figure", False, f"{what}: conflict elsewhere: {values}")
-    if not (any(edit.old in v for v in values) and any(edit.new in v for v in values)):
+    # "Six-Month" names the edited "six": figures are compared regardless of case.
+    named = [v.casefold() for v in values]
+    if not (
+        any(edit.old.casefold() in v for v in named)
+        and any(edit.new.casefold() in v for v in named)
+    ):
         return Outcome(case.name, "figure", False, f"{what}: values {values}")
     return Outcome(case.name, "figure", True, "")
+
+
+def _still_there(terms: list[str], kept: list[frozenset[str]]) -> bool:
+    return bool(terms) and any(set(terms) <= k for k in kept)
 
 
 def check_delete(case: Case, three: bool = False) -> Outcome:
@@ -271,7 +283,18 @@ def check_delete(case: Case, three: bool = False) -> Outcome:
         return Outcome(case.name, "delete", False, "one sentence only", applicable=False)
     texts = [case.text, case.text, edit.text] if three else [case.text, edit.text]
     result = run(texts)
-    deleted = set(_covering(result, "a1", edit.span))
+    claims = _claims(result)
+    kept = [frozenset(content_terms(s.of(edit.text))) for s in sentences(edit.text)]
+    # A claim whose every word a kept sentence still has (the headline restating the
+    # lede: "alleging abuse of power and obstruction") may still be stated by the copy:
+    # the deletion did not remove that fact, so the case does not test it.
+    deleted = {
+        cid
+        for cid in _covering(result, "a1", edit.span)
+        if not _still_there(content_terms(claims[cid].evidence.quote), kept)
+    }
+    if not deleted and _covering(result, "a1", edit.span):
+        return Outcome(case.name, "delete", False, "every fact restated", applicable=False)
     omitted = {
         cid for o in result.omissions if o.article_id == f"a{len(texts)}" for cid in o.clusters
     }

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from api.align import decide, rows, rules
 from api.align.relations import Relations
-from api.align.support import Sentence, Support
+from api.align.support import Context, Sentence, Support
 from api.align.types import CandidatePair, Relation, Verdict
 from api.models import ArticleResult, Claim, Cluster, Evidence, Omission
 
@@ -26,7 +26,7 @@ from api.models import ArticleResult, Claim, Cluster, Evidence, Omission
 # would find the claim stated there, and nothing is said either way.
 ASK_FROM = 0.4
 # What lined the claims up, recorded in each result (EngineInfo.alignment).
-COVERAGE_MODEL = "parallax-coverage-1 (atomic claims, directional support)"
+COVERAGE_MODEL = "parallax-coverage-2 (atomic claims, directional support, copy rules)"
 
 
 class Coverage:
@@ -38,16 +38,16 @@ class Coverage:
         self._passage_claims: dict[tuple[str, int], Claim] = {}
         self._conflicts: dict[tuple[str, str], bool] = {}
         self._order = {aid: i for i, aid in enumerate(self.article_ids)}
-        # What the rules decided, by quote and article (api.align.relations).
-        self._table: dict[str, dict[str, Relation]] = {}
-        # One question per distinct (quote, passage): wire copy asks each once.
+        # What the rules decided, by context and article (api.align.relations).
+        self._table: dict[Context, dict[str, Relation]] = {}
+        # One question per distinct (context, passage): wire copy asks each once.
         self.questions: list[CandidatePair] = []
         self._waiting: list[tuple[Claim, str]] = []  # the claim and article of each
         for c in self.claims:
-            quote = c.evidence.quote
-            if quote in self._table:
+            context = self.support.context(c)
+            if context in self._table:
                 continue
-            row = self._table[quote] = {}
+            row = self._table[context] = {}
             # Every article, the claim's own included: another claim with this quote
             # may stand in another article, and reads this one.
             for x, passage in self.support.passages(c).items():
@@ -69,9 +69,9 @@ class Coverage:
         """The rows, with the judge's ``answers`` to :attr:`questions`, in order."""
         if len(answers) != len(self.questions):
             raise ValueError(f"{len(answers)} answers to {len(self.questions)} questions")
-        table = {quote: dict(row) for quote, row in self._table.items()}
+        table = {context: dict(row) for context, row in self._table.items()}
         for (claim, x), answer in zip(self._waiting, answers, strict=True):
-            table[claim.evidence.quote][x] = self._checked(claim, x, answer.relation)
+            table[self.support.context(claim)][x] = self._checked(claim, x, answer.relation)
         relations = Relations(table, self.support, self._order)
         return rows.build(self.article_ids, self.claims, relations, self.support)
 
@@ -80,17 +80,41 @@ class Coverage:
         the fact a value that cannot also be true."""
         if relation is not Relation.states:
             return relation
-        sentence = self.support.passages(claim)[article_id].sentence
-        if sentence is None:
+        passage = self.support.passages(claim)[article_id]
+        sentence = passage.sentence
+        if sentence is None or sentence.text_id == self.support.sentence_of(claim).text_id:
+            return relation  # the claim's own sentence, word for word: no other value
+        if passage.clashes:
+            # The sentence that states the claim gives its figure another value ("in
+            # 6 seconds" / "in 9 seconds"), which a short claim may not carry enough
+            # words around for conflict_kind to see.
+            return Relation.contradicts
+        d = self._counterpart(claim, article_id, sentence)
+        if d is None or d.evidence.quote.casefold() == claim.evidence.quote.casefold():
+            # The same words state the same thing. Who said them is a claim of its own
+            # ("said Steve Pitt"), checked against the other's attribution.
             return relation
+        key = (claim.evidence.quote, d.evidence.quote)
+        clash = self._conflicts.get(key)
+        if clash is None:
+            clash = self._conflicts[key] = decide.conflict_kind(claim, d) is not None
+        return Relation.contradicts if clash else relation
+
+    def _counterpart(self, claim: Claim, article_id: str, sentence: Sentence) -> Claim | None:
+        """The claim of ``sentence`` that says most of what ``claim`` says: the one to
+        check for another value. Not every claim of the sentence: "payments starting
+        April 6, followed by another round beginning May 18" gives two dates of two
+        facts, and the first is not in conflict with the second."""
+        mine = self.support.terms(claim)
+        kinds = {q.kind for q in claim.quantities}
+        best: Claim | None = None
+        best_key = (0.0, 0)
         for d in self.support.claims_in(article_id, sentence.index):
-            key = (claim.evidence.quote, d.evidence.quote)
-            clash = self._conflicts.get(key)
-            if clash is None:
-                clash = self._conflicts[key] = decide.conflict_kind(claim, d) is not None
-            if clash:
-                return Relation.contradicts
-        return relation
+            shared = sum(w for t, w in mine.items() if t in self.support.terms(d))
+            key = (shared, sum(q.kind in kinds for q in d.quantities))
+            if key > best_key:
+                best, best_key = d, key
+        return best
 
     def _passage(self, sentence: Sentence) -> Claim:
         """The sentence as a claim-shaped passage, for the judge."""

@@ -34,10 +34,13 @@ MIN_WEIGHT = 2.0
 
 def rule(claim: Claim, passage: Passage, support: Support) -> Relation | None:
     """The rules' relation of ``passage`` to ``claim``, or None when they cannot tell."""
+    if (
+        passage.sentence is not None
+        and passage.sentence.text_id == support.sentence_of(claim).text_id
+    ):
+        return Relation.states  # the same sentence, word for word: the same statement
     if passage.sentence is None or (passage.found <= ABSENT and passage.weight <= ABSENT_WEIGHT):
         return Relation.absent if support.exhaustive(claim) else None
-    if passage.found >= 1.0 and passage.sentence.text_id == support.sentence_of(claim).text_id:
-        return Relation.states  # the same sentence, word for word: the same statement
     if (
         passage.found >= STATES
         and passage.missing <= RARE_MISSING

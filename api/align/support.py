@@ -17,9 +17,23 @@ justices did not comment"), because it lacks the claim's words.
 the most of it, with what the decision rules need: the share and weight found, the
 weight of the rarest term left out, and the clashes.
 
+Outlets reprint wire copy, whole or trimmed, so two rules read copied sentences:
+
+- an article that has the claim's own sentence word for word states the claim, however
+  little the claim says on its own ("including Hope Hicks");
+- a sentence of X that is a copy of *another* sentence of the claim's own article says
+  what that sentence says, so it is passed over for the claim unless it holds every
+  term of it: the trimmed copy of a story, whose other sentences it repeats, does not
+  state the paragraph it cut.
+
+Both depend on the sentence a quote stands in, so passages are kept per *context*, the
+quote and its sentence's text (``Support.context``), not per quote alone.
+
 Blocking keeps this near N log N: a claim is only scored against the sentences that
 share one of its *keys*, its rarest terms, taken until the terms left out weigh no more
-than "absent" allows. A sentence sharing no key then states none of the claim, so
+than "absent" allows; when its figures are still left, a key per figure kind (a
+sentence can only give a figure of the same kind, api.claims.quantities.compatible).
+A sentence sharing no key then states none of the claim, so
 "X states none of it" is exact even though most sentences were never scored. A key
 held by more than ``MAX_POSTING`` sentences ends the search early; that claim's
 "absent" is then not known, and nothing is said of it.
@@ -29,12 +43,12 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from api.claims.quantities import compatible, extract_quantities
-from api.models import Claim, Quantity
+from api.models import Claim, Quantity, QuantityKind
 from api.text.sentences import Span, sentences
 from api.text.terms import content_terms
 
@@ -76,14 +90,22 @@ class Passage:
 
 NOWHERE = Passage(None, 0.0, math.inf)
 
+# A quote and the text of the sentence it stands in: what its passages depend on.
+Context = tuple[str, int]
+
 
 @dataclass(slots=True)
 class _Weights:
     terms: dict[str, float] = field(default_factory=dict)
     quantities: tuple[Quantity, ...] = ()
-    keys: tuple[str, ...] = ()
+    keys: tuple[tuple[str, float], ...] = ()  # (key, the weight a sentence holding it shares)
     exhaustive: bool = True  # every sentence that could score above ABSENT is a candidate
     total: float = 0.0  # the claim's whole weight: its terms' and its figures'
+
+
+def _kind_key(kind: QuantityKind) -> str:
+    """The posting of the sentences giving a figure of ``kind`` (no term has a '#')."""
+    return f"#{kind.value}"
 
 
 def _prefix(term: str) -> str | None:
@@ -114,6 +136,8 @@ class Support:
                 own.append(s)
                 for t in terms:
                     postings[t].append(s)
+                for kind in sorted({q.kind for q in s.quantities}):
+                    postings[_kind_key(kind)].append(s)
             self.sentences[aid] = own
         self._postings = postings
         self._starts = {aid: [s.span.start for s in own] for aid, own in self.sentences.items()}
@@ -125,7 +149,16 @@ class Support:
         for c in claims:
             s = self.sentence_of(c)
             self._claims_in[(s.article_id, s.index)].append(c)
-        self._cache: dict[str, dict[str, Passage]] = {}
+        # Copied sentences (the module's two copy rules): each sentence text's first
+        # sentence in every article that has it, and each article's sentence texts.
+        self._copies: dict[int, dict[str, Sentence]] = defaultdict(dict)
+        for aid, own in self.sentences.items():
+            for s in own:
+                self._copies[s.text_id].setdefault(aid, s)
+        self._texts_of = {
+            aid: frozenset(s.text_id for s in own) for aid, own in self.sentences.items()
+        }
+        self._cache: dict[Context, dict[str, Passage]] = {}
 
     def idf(self, term: str) -> float:
         return self._idf.get(term, math.log(1 + self._n))
@@ -143,6 +176,9 @@ class Support:
         """The claims whose evidence starts in that sentence, in text order."""
         return self._claims_in.get((article_id, index), ())
 
+    def context(self, claim: Claim) -> Context:
+        return claim.evidence.quote, self.sentence_of(claim).text_id
+
     def sentence_of(self, claim: Claim) -> Sentence:
         """The sentence the claim's evidence starts in."""
         own = self.sentences[claim.article_id]
@@ -155,7 +191,7 @@ class Support:
             terms[t] = self.idf(t)
         quantities = tuple(claim.quantities)
         total = sum(terms.values()) + FIGURE_WEIGHT * len(quantities)
-        keys: list[str] = []
+        keys: list[tuple[str, float]] = []
         left = total
         exhaustive = True
         bound = min(ABSENT * total, ABSENT_WEIGHT)
@@ -165,32 +201,38 @@ class Support:
             if len(self._postings.get(t, ())) > MAX_POSTING:
                 exhaustive = False
                 break
-            keys.append(t)
+            keys.append((t, terms[t]))
             left -= terms[t]
-        if quantities and left > bound:
-            # Only figures left to find: any sentence of another article may hold one.
-            exhaustive = False
+        if exhaustive and left > bound:
+            # Only figures left to find: the sentences giving a figure of their kinds.
+            kinds = Counter(q.kind for q in quantities)
+            for kind in sorted(kinds):
+                key = _kind_key(kind)
+                if len(self._postings.get(key, ())) > MAX_POSTING:
+                    exhaustive = False
+                    break
+                keys.append((key, FIGURE_WEIGHT * kinds[kind]))
         return _Weights(terms, quantities, tuple(keys), exhaustive, total)
 
     def passages(self, claim: Claim) -> dict[str, Passage]:
         """For each article, the sentence that states the most of ``claim``.
 
         The claim's own article is in it too (its own sentence, as a rule): read the
-        other articles. Outlets reprint wire copy, so a quote is scored once against
-        every article and the mapping is shared by each claim with that quote."""
-        everywhere = self._cache.get(claim.evidence.quote)
+        other articles. Outlets reprint wire copy, so a context is scored once against
+        every article and the mapping is shared by each claim with that context."""
+        key = self.context(claim)
+        everywhere = self._cache.get(key)
         if everywhere is None:
-            everywhere = self._everywhere(self._weights[claim.id])
-            self._cache[claim.evidence.quote] = everywhere
+            everywhere = self._everywhere(self._weights[claim.id], self.sentence_of(claim))
+            self._cache[key] = everywhere
         return everywhere
 
-    def _everywhere(self, w: _Weights) -> dict[str, Passage]:
+    def _everywhere(self, w: _Weights, own: Sentence) -> dict[str, Passage]:
         # The key weight each candidate shares, summed along the postings; only the
         # CANDIDATES best sentences of each article by it are scored in full.
         shared: dict[tuple[str, int], float] = defaultdict(float)
         at: dict[tuple[str, int], Sentence] = {}
-        for t in w.keys:
-            weight = w.terms[t]
+        for t, weight in w.keys:
             for s in self._postings.get(t, ()):
                 key = (s.article_id, s.index)
                 shared[key] += weight
@@ -198,20 +240,36 @@ class Support:
         per_article: dict[str, list[tuple[float, int]]] = defaultdict(list)
         for (aid, index), weight in shared.items():
             per_article[aid].append((-weight, index))
+        # The other sentences of the claim's own article: their copies elsewhere say
+        # what they say (the module's second copy rule).
+        elsewhere = self._texts_of[own.article_id]
         best: dict[str, Passage] = {}
         scored: dict[int, Passage] = {}  # by sentence text
+        for aid, copy in self._copies[own.text_id].items():
+            best[aid] = self._scored(w, copy, scored)  # the very sentence: all of it
         for aid, ranked in per_article.items():
+            if aid in best:
+                continue
             ranked.sort()
-            for _, index in ranked[:CANDIDATES]:
-                s = at[(aid, index)]
-                known = scored.get(s.text_id)
-                if known is None:
-                    known = scored[s.text_id] = self._score(w, s)
-                p = Passage(s, known.found, known.missing, known.weight, known.clashes)
+            kept = 0
+            for _, index in ranked:
+                if kept == CANDIDATES:
+                    break
+                p = self._scored(w, at[(aid, index)], scored)
+                text = at[(aid, index)].text_id
+                if text != own.text_id and text in elsewhere and p.found < 1.0:
+                    continue  # a copy of another sentence of the claim's own article
+                kept += 1
                 old = best.get(aid)
                 if old is None or (p.found, -p.missing) > (old.found, -old.missing):
                     best[aid] = p
         return best
+
+    def _scored(self, w: _Weights, s: Sentence, scored: dict[int, Passage]) -> Passage:
+        known = scored.get(s.text_id)
+        if known is None:
+            known = scored[s.text_id] = self._score(w, s)
+        return Passage(s, known.found, known.missing, known.weight, known.clashes)
 
     @staticmethod
     def _score(w: _Weights, s: Sentence) -> Passage:

@@ -33,6 +33,7 @@ from api.text.terms import content_terms
 
 MAX_WORDS = 8
 MIN_PIECE_WEIGHT = 2
+BARE_NAME_WORDS = 3
 
 _PUNCT = re.compile(r"\s*(?:(?<!\d),|,(?!\d)|[;()\[\]]|(?<!\d):|:(?!\d)|\s[—–-]{1,2}\s|—|–)\s*")
 _OPENERS = (
@@ -73,6 +74,13 @@ def atom_spans(text: str, sentence: Span) -> list[Span]:
 
 def _weight(piece: str) -> int:
     return len(content_terms(piece)) + (2 if _FIGURE.search(piece) else 0)
+
+
+def _bare_name(piece: str) -> bool:
+    """A name alone ("Hope Hicks", "The Supreme Court"): the subject of what follows,
+    not a fact of its own, so it joins the piece after it."""
+    words = piece.split()
+    return len(words) <= BARE_NAME_WORDS and all(w[:1].isupper() for w in words)
 
 
 def _quoted(body: str) -> list[tuple[int, int]]:
@@ -126,7 +134,7 @@ def _pieces(body: str) -> list[tuple[int, int]]:
     for lo, hi in raw:
         if pending is not None:
             lo, pending = pending, None
-        if _weight(body[lo:hi]) < MIN_PIECE_WEIGHT:
+        if _weight(body[lo:hi]) < MIN_PIECE_WEIGHT or _bare_name(body[lo:hi]):
             pending = lo
             continue
         out.append([lo, hi])

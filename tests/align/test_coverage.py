@@ -104,5 +104,68 @@ def test_a_changed_figure_is_a_conflict_naming_both_values() -> None:
 
 def test_the_result_records_the_coverage_alignment() -> None:
     result = run([NEWS, NEWS])
-    assert result.engine.alignment.startswith("parallax-coverage-1")
+    assert result.engine.alignment.startswith("parallax-coverage-2")
     assert result.engine.model.endswith("-atomic")
+
+
+WIRE = (
+    "Trump brings back trusted aide Hope Hicks to the White House. "
+    "Hope Hicks, one of the president's most trusted aides, is returning to the White House. "
+    "She resigned on Thursday, Feb. 28, 2018, after testifying before the House "
+    "intelligence panel. "
+    "The move comes as the reelection campaign moves into high gear."
+)
+
+
+def test_a_trimmed_copy_does_not_state_the_paragraph_it_cut() -> None:
+    # Outlets run wire copy with a paragraph cut. The copy's other sentences repeat
+    # the original's, so they say what those say, not the cut paragraph's facts; and
+    # the cut claim's date ("on Thursday") is searched too, by its kind.
+    cut = (
+        "She resigned on Thursday, Feb. 28, 2018, after testifying before the House "
+        "intelligence panel. "
+    )
+    start = WIRE.index(cut)
+    result = run([WIRE, WIRE.replace(cut, "")])
+    claims = {c.id: c for a in result.articles for c in a.claims}
+
+    def in_cut(cid: str) -> bool:
+        c = claims[cid]
+        return c.article_id == "a1" and start <= c.evidence.start < start + len(cut)
+
+    cut_rows = [k for k in result.clusters if in_cut(k.label_claim)]
+    assert any("on Thursday" in claims[k.label_claim].evidence.quote for k in cut_rows)
+    assert cut_rows and all(k.status is ClusterStatus.unique for k in cut_rows)
+    assert all(k.articles == ["a1"] for k in cut_rows)
+    kept = [k for k in result.clusters if k not in cut_rows]
+    assert {k.status for k in kept} == {ClusterStatus.consensus}
+
+
+def test_a_name_alone_is_not_a_claim() -> None:
+    got = pieces(WIRE)
+    assert "Hope Hicks" not in got
+    assert any(p.startswith("Hope Hicks") for p in got)
+
+
+def test_a_short_claim_with_another_figure_is_a_conflict() -> None:
+    # "in 6 seconds" carries too few words around its figure for the pair rules to
+    # see a conflict; the passage that states it gives the figure another value.
+    base = "Heroic parishioners end a church shootout in 6 seconds, authorities say; 3 dead."
+    result = run([base, base.replace("6 seconds", "9 seconds")])
+    conflicts = [k for k in result.clusters if k.status is ClusterStatus.conflict]
+    assert len(conflicts) == 1 and conflicts[0].conflict is not None
+    values = {v.article_id: v.value or "" for v in conflicts[0].conflict.values}
+    assert "6 seconds" in values["a1"] and "9 seconds" in values["a2"]
+
+
+def test_two_dates_of_two_facts_in_one_sentence_are_no_conflict() -> None:
+    # Each claim is checked against its counterpart in the other sentence, not
+    # against every claim there: April 6 and May 18 date two different payments.
+    base = (
+        "The administration is seeking $250 billion in payments to Americans starting "
+        "April 6, followed by another $250 billion cash payment round beginning May 18."
+    )
+    result = run([base, base.replace("seeking $250 billion", "seeking $375 billion")])
+    conflicts = [k for k in result.clusters if k.status is ClusterStatus.conflict]
+    assert len(conflicts) == 1 and conflicts[0].conflict is not None
+    assert {v.value for v in conflicts[0].conflict.values} == {"$250 billion", "$375 billion"}

@@ -537,7 +537,7 @@ def test_coverage_alignment_asks_the_llm_judge_what_the_rules_leave_open(
     result = asyncio.run(
         compare(articles, engine, max_words=60, summary_max_words=40, alignment="coverage")
     )
-    assert result.engine.alignment.startswith("parallax-coverage-1")
+    assert result.engine.alignment.startswith("parallax-coverage-2")
     judged = [b for b, task in zip(fake.requests, fake.tasks(), strict=True) if task == "judge"]
     assert judged, fake.tasks()
     items = json.loads(judged[0]["messages"][1]["content"].split("\n", 1)[1].rsplit("\n", 1)[0])
