@@ -183,8 +183,20 @@ class PgJobStore:
             row = await cursor.fetchone()
             if row is None:
                 return False
-            if self._abort is not None and row["queue_job_id"] is not None:
-                await self._abort(conn, row["queue_job_id"])
+            # A feed's stories go with it: nobody waits for their comparisons now.
+            cursor = await conn.execute(
+                "WITH changed AS (UPDATE parallax_jobs SET status = 'cancelled',"
+                " error_code = 'cancelled', error_message = 'its feed was cancelled',"
+                " updated_at = %s WHERE parent_id = %s AND status IN ('queued', 'running')"
+                " RETURNING id, status, stage, done, total, detail, queue_job_id)"
+                f" SELECT {_NOTIFY}, queue_job_id FROM changed",
+                (now(), job_id, False),
+            )
+            rows = [row, *await cursor.fetchall()]
+            if self._abort is not None:
+                for r in rows:
+                    if r["queue_job_id"] is not None:
+                        await self._abort(conn, r["queue_job_id"])
             return True
 
     @property
@@ -211,6 +223,20 @@ class PgJobStore:
             )
             rows = await cursor.fetchall()
         return [stored_from_row(row) for row in rows]
+
+    async def unfinished_feeds(self) -> list[str]:
+        """Running feeds that have stories and none of them still to run: the last
+        story's worker died, or a story was cancelled on its own, before the feed's
+        result was written (api.jobs.feeds.collect writes it)."""
+        async with self._connection() as conn:
+            cursor = await conn.execute(
+                "SELECT f.id FROM parallax_jobs f WHERE f.kind = 'stories'"
+                " AND f.status = 'running' AND f.result IS NOT NULL"
+                " AND EXISTS (SELECT 1 FROM parallax_jobs k WHERE k.parent_id = f.id)"
+                " AND NOT EXISTS (SELECT 1 FROM parallax_jobs k WHERE k.parent_id = f.id"
+                " AND k.status IN ('queued', 'running')) ORDER BY f.created_at, f.id"
+            )
+            return [row["id"] for row in await cursor.fetchall()]
 
     async def purge(self, ttl_seconds: float) -> int:
         """Delete jobs that finished more than ``ttl_seconds`` ago; returns how many."""

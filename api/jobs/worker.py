@@ -8,6 +8,10 @@ process keeps two chores going:
   heartbeats; every worker looks, every few seconds, for jobs held by workers silent
   for ``PARALLAX_WORKER_STALLED_SECONDS`` and hands them back to the queue, where
   another worker takes them (the row counts the attempt).
+- *unfinished feeds*: a feed's result is written by its last story's worker; when
+  that worker dies after the story's row is finished but before the feed's, or a
+  story was cancelled on its own, the same look writes the feed's result
+  (api.jobs.feeds.collect, which records only the first finish).
 - *retention*: finished jobs past ``PARALLAX_JOB_TTL_SECONDS`` are deleted.
 
 When PostgreSQL goes away the Procrastinate worker stops with an error; this loop
@@ -35,6 +39,7 @@ from api.engines.llm.limiter import share_in_flight
 from api.errors import DatabaseUnavailable
 from api.jobs import queue
 from api.jobs.execute import EngineFactory, run_job
+from api.jobs.feeds import collect
 from api.jobs.pgstore import PgJobStore
 from api.jobs.retention import purge, purge_forever
 from api.jobs.slots import PgSlots
@@ -85,7 +90,7 @@ async def run_worker(
     await purge(retention, settings.job_ttl_seconds)  # our rows; the queue's come hourly
     chores = [
         asyncio.create_task(purge_forever(retention, settings.job_ttl_seconds)),
-        asyncio.create_task(_retry_stalled_forever(app, settings)),
+        asyncio.create_task(_retry_stalled_forever(app, store, settings)),
     ]
     name = f"{socket.gethostname()}-{os.getpid()}"
     options: dict[str, Any] = {
@@ -174,7 +179,9 @@ class _Retention:
         return purged
 
 
-async def _retry_stalled_forever(app: procrastinate.App, settings: Settings) -> None:
+async def _retry_stalled_forever(
+    app: procrastinate.App, store: PgJobStore, settings: Settings
+) -> None:
     interval = max(0.5, min(settings.worker_stalled_seconds / 3, 10.0))
     while True:
         await asyncio.sleep(interval)
@@ -185,8 +192,18 @@ async def _retry_stalled_forever(app: procrastinate.App, settings: Settings) -> 
             for job in stalled:
                 log.warning("worker: job %s lost its worker; back to the queue", job.id)
                 await app.job_manager.retry_job(job)
+            await collect_unfinished_feeds(store)
         except Exception as exc:  # the app is closed while restarting, or the db is down
             log.debug("worker: stalled-job check skipped (%s)", type(exc).__name__)
+
+
+async def collect_unfinished_feeds(store: PgJobStore) -> int:
+    """Write the result of every feed whose stories all ended without it; how many."""
+    feeds = await store.unfinished_feeds()
+    for feed_id in feeds:
+        log.warning("worker: feed %s had every story finished but no result", feed_id)
+        await collect(store, feed_id)
+    return len(feeds)
 
 
 async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
