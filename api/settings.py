@@ -166,6 +166,16 @@ class Settings(BaseSettings):
     max_request_tokens: int = Field(
         500_000, ge=1, description="Most article tokens (cl100k) in one HTTP request."
     )
+    # A feed is a day's articles, not one event's: its caps are its own.
+    max_feed_articles: int = Field(
+        2_000, ge=2, description="Most articles in one POST /v1/stories (a feed)."
+    )
+    max_feed_tokens: int = Field(
+        3_000_000, ge=1, description="Most article tokens (cl100k) in one feed."
+    )
+    max_feed_body_bytes: int = Field(
+        60_000_000, ge=1, description="Largest accepted POST /v1/stories body."
+    )
     job_workers: int = Field(4, ge=1, le=64, description="Comparison jobs run at once.")
     cpu_threads: int = Field(
         2, ge=1, le=64, description="Worker threads of the service's CPU-bound steps."

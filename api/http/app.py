@@ -102,7 +102,11 @@ def create_app(
 
     # Added innermost first: the request context wraps everything, so even a 413 or a
     # CORS refusal carries a request id and is counted.
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        by_path={"/v1/stories": settings.max_feed_body_bytes},  # a day's feed
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -1,8 +1,10 @@
 """The caps on one request's articles, checked before any work is accepted.
 
 Count, bytes of each text and total tokens are each configurable (PARALLAX_MAX_ARTICLES,
-PARALLAX_MAX_ARTICLE_BYTES, PARALLAX_MAX_REQUEST_TOKENS). Normalizing and counting
-tokens of megabytes of text is CPU work, so it runs in a worker thread.
+PARALLAX_MAX_ARTICLE_BYTES, PARALLAX_MAX_REQUEST_TOKENS); a feed (``POST /v1/stories``)
+has its own count and tokens (PARALLAX_MAX_FEED_ARTICLES, PARALLAX_MAX_FEED_TOKENS).
+Normalizing and counting tokens of megabytes of text is CPU work, so it runs in a
+worker thread.
 """
 
 from __future__ import annotations
@@ -28,18 +30,19 @@ from api.text.tokens import count_tokens
 FIELD = "articles"
 
 
-async def check_articles(inputs: Sequence[ArticleInput | UrlInput], settings: Settings) -> None:
+async def check_articles(
+    inputs: Sequence[ArticleInput | UrlInput], settings: Settings, *, feed: bool = False
+) -> None:
     """Refuse a request over the caps before any work is accepted; an InputError names
-    the item's index.
+    the item's index. ``feed``: the caps of a feed of stories.
 
     A URL item is only checked for what no fetch may have (scheme, credentials, form);
     it is fetched, behind the SSRF guard, when the work runs.
     """
-    if len(inputs) > settings.max_articles:
-        raise InputTooLarge(
-            f"{len(inputs)} articles; at most {settings.max_articles} per request",
-            source=FIELD,
-        )
+    most = settings.max_feed_articles if feed else settings.max_articles
+    if len(inputs) > most:
+        what = "feed" if feed else "request"
+        raise InputTooLarge(f"{len(inputs)} articles; at most {most} per {what}", source=FIELD)
     inline: list[tuple[int, ArticleInput]] = []
     for index, item in enumerate(inputs):
         _check_encodable(item, index)
@@ -53,7 +56,8 @@ async def check_articles(inputs: Sequence[ArticleInput | UrlInput], settings: Se
                 source=f"{FIELD}[{index}].text",
             )
         inline.append((index, item))
-    await asyncio.to_thread(_check_tokens, inline, settings.max_request_tokens)
+    tokens = settings.max_feed_tokens if feed else settings.max_request_tokens
+    await asyncio.to_thread(_check_tokens, inline, tokens)
 
 
 def _check_url(url: str, index: int) -> None:

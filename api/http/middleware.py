@@ -10,6 +10,7 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -110,24 +111,29 @@ class BodyTooLarge(HTTPException):
 
 
 class BodySizeLimitMiddleware:
-    """413 for a body over ``max_bytes``, without reading it into memory: a declared
-    Content-Length over the cap is refused before any byte is read; otherwise bytes are
-    counted as they arrive and reading stops at the first chunk past the cap."""
+    """413 for a body over ``max_bytes`` (or the cap ``by_path`` gives its path),
+    without reading it into memory: a declared Content-Length over the cap is refused
+    before any byte is read; otherwise bytes are counted as they arrive and reading
+    stops at the first chunk past the cap."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, by_path: Mapping[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.by_path = dict(by_path or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.by_path.get(scope.get("path", ""), self.max_bytes)
         declared = _content_length(scope)
-        if declared is not None and declared > self.max_bytes:
+        if declared is not None and declared > limit:
             response = problem_response(
                 413,
                 "body_too_large",
-                f"the request body is {declared} bytes; the limit is {self.max_bytes}",
+                f"the request body is {declared} bytes; the limit is {limit}",
                 request_id=scope.get("parallax.request_id"),
                 headers={"Connection": "close"},
             )
@@ -140,10 +146,10 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
+                if seen > limit:
                     # An HTTPException passes through FastAPI's body reading unchanged
                     # and becomes a 413 problem in the exception handlers.
-                    raise BodyTooLarge(self.max_bytes)
+                    raise BodyTooLarge(limit)
             return message
 
         await self.app(scope, counting_receive, send)

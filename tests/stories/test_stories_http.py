@@ -13,7 +13,7 @@ import pytest
 from api.errors import EngineError
 from api.models import Article, ArticleAnalysis
 from tests.conftest import FakeEngine
-from tests.http_support import client_for
+from tests.http_support import GatedEngine, client_for
 from tests.pg_support import pg_settings, replicas, worker
 from tests.stories.support import GOLD, feed_rows, gold_stories
 
@@ -140,3 +140,70 @@ async def test_on_postgresql_each_story_is_a_queue_job_and_one_failure_is_contai
     assert [e["source"] for e in job["result"]["errors"]] == [f"story {failed[0]['id']}"]
     assert job["progress"]["stage"] == "compare"
     assert job["progress"]["done"] == job["progress"]["total"] == 4
+
+
+async def test_on_postgresql_cancelling_a_feed_cancels_its_stories(
+    pg_url: str, tmp_path: Path
+) -> None:
+    settings = pg_settings(pg_url, tmp_path)
+    engine = GatedEngine()
+    async with replicas(settings, 1) as (api,), worker(settings, engine, concurrency=1):
+        job_id = (await api.post("/v1/stories", json={"articles": feed_rows()})).json()["id"]
+        await asyncio.wait_for(engine.started.wait(), 20)  # a story is running
+        cancelled = await api.delete(f"/v1/stories/{job_id}")
+        assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+        store = api._transport.app.state.store  # type: ignore[attr-defined]
+        kids = await store.children(job_id)
+        engine.gate.set()  # too late: nothing of this feed may run to the end now
+        await asyncio.sleep(0)
+        after = await store.children(job_id)
+    assert len(kids) == 4
+    assert {k.job.status.value for k in kids} == {"cancelled"}
+    assert {k.job.status.value for k in after} == {"cancelled"}
+    assert {k.job.error.message for k in kids if k.job.error} == {"its feed was cancelled"}
+
+
+async def test_on_postgresql_a_feed_left_without_its_result_is_finished_by_a_worker(
+    pg_url: str, tmp_path: Path
+) -> None:
+    # The last story's worker died after its own row was finished but before the
+    # feed's: every story has ended, the feed still says running. Any worker's chore
+    # writes the result.
+    settings = pg_settings(
+        pg_url, tmp_path, worker_stalled_seconds=1.5, worker_heartbeat_seconds=0.5
+    )
+    async with replicas(settings, 1) as (api,):
+        async with worker(settings, FakeEngine(), 2):
+            job_id = (await api.post("/v1/stories", json={"articles": feed_rows()})).json()["id"]
+            first = await _until_finished(api, job_id)
+        assert first["status"] == "done"
+        store = api._transport.app.state.store  # type: ignore[attr-defined]
+        async with store._connection() as conn:
+            await conn.execute(
+                "UPDATE parallax_jobs SET status = 'running' WHERE id = %s", (job_id,)
+            )
+        assert await store.unfinished_feeds() == [job_id]
+        async with worker(settings, FakeEngine(), 1):
+            again = await _until_finished(api, job_id)
+        assert await store.unfinished_feeds() == []
+    assert again["status"] == "done"
+    _check_result(again["result"])
+    assert again["result"]["stories"] == first["result"]["stories"]
+
+
+async def test_a_feed_has_caps_of_its_own(tmp_path: Path) -> None:
+    # More articles than one comparison may hold are a normal feed; the feed's own
+    # caps still refuse before anything is accepted.
+    rows = feed_rows()
+    caps = {"max_articles": 3, "max_feed_articles": len(rows), "max_feed_body_bytes": 100_000}
+    async with client_for(tmp_path, **caps) as client:
+        ok = await client.post("/v1/stories", json={"articles": rows, "compare": False})
+        assert ok.status_code in (200, 202), ok.text
+        over = await client.post("/v1/stories", json={"articles": rows + rows[:1]})
+        assert over.status_code == 413
+        assert over.json()["errors"][0]["field"] == "articles"
+        assert "per feed" in over.json()["detail"]
+        huge = await client.post("/v1/stories", json={"articles": [{"text": "x" * 100_001}]})
+        assert huge.status_code == 413 and huge.json()["code"] == "body_too_large"
+        one = await client.post("/v1/comparisons", json={"articles": rows[:4]})
+        assert one.status_code == 413  # a comparison keeps its own cap

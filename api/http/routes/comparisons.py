@@ -161,7 +161,7 @@ async def accept(
     """Store a new job of ``kind`` (or find the one an idempotent retry created), start
     it, and answer with it: 200 once finished within ``wait``, else 202."""
     engine_name, _ = chosen_engine(body.engine, settings, engines)
-    await check_articles(body.articles, settings)
+    await check_articles(body.articles, settings, feed=kind == "stories")
     request_json = body.model_copy(update={"engine": engine_name}).model_dump_json()
     # A comparison's hash is its request alone, as it always was; other kinds are
     # prefixed, so the same articles posted as a feed are another request.
