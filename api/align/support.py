@@ -146,9 +146,11 @@ class Support:
         self._n = n
         self._weights = {c.id: self._weigh(c) for c in claims}
         self._claims_in: dict[tuple[str, int], list[Claim]] = defaultdict(list)
+        self._contexts: dict[str, Context] = {}  # by claim id: every lookup reads one
         for c in claims:
             s = self.sentence_of(c)
             self._claims_in[(s.article_id, s.index)].append(c)
+            self._contexts[c.id] = (c.evidence.quote, s.text_id)
         # Copied sentences (the module's two copy rules): each sentence text's first
         # sentence in every article that has it, and each article's sentence texts.
         self._copies: dict[int, dict[str, Sentence]] = defaultdict(dict)
@@ -177,6 +179,9 @@ class Support:
         return self._claims_in.get((article_id, index), ())
 
     def context(self, claim: Claim) -> Context:
+        known = self._contexts.get(claim.id)
+        if known is not None and known[0] == claim.evidence.quote:
+            return known
         return claim.evidence.quote, self.sentence_of(claim).text_id
 
     def sentence_of(self, claim: Claim) -> Sentence:

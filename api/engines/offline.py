@@ -30,6 +30,8 @@ from api.text.sentences import SentenceIndex
 
 ALGORITHM = "parallax-offline-3"
 
+_UNSURE = Verdict(Relation.unsure, "the rules cannot tell")
+
 
 class OfflineEngine:
     """Stateless. Its CPU work runs in worker threads so that it never blocks the loop.
@@ -64,7 +66,7 @@ class OfflineEngine:
         if self.atomic:
             # The coverage alignment's rules already said all they can of these
             # directional questions: nothing more is known offline.
-            return [Verdict(Relation.unsure, "the rules cannot tell") for _ in pairs]
+            return [_UNSURE] * len(pairs)  # one frozen verdict: there may be 100,000
         return await asyncio.to_thread(self._judge, pairs)
 
     @staticmethod
