@@ -22,9 +22,10 @@ from rouge_score import rouge_scorer
 
 from api import aio
 from api.compare.pipeline import compare
-from api.engines.offline import OfflineEngine
+from api.engines import get_engine
 from api.ingest.inputs import article_from_input
 from api.models import ArticleInput
+from api.settings import get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "neus-dev.jsonl"
@@ -81,7 +82,10 @@ async def _brief(texts: list[str], max_words: int) -> str:
         for i, (text, outlet) in enumerate(zip(texts, ("left", "centre", "right"), strict=False), 1)
     ]
     result = await compare(
-        articles, OfflineEngine(), max_words=max_words, summary_max_words=max_words
+        articles,
+        get_engine("offline", get_settings()),
+        max_words=max_words,
+        summary_max_words=max_words,
     )
     return result.summary
 
